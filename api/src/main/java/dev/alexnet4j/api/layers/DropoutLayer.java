@@ -1,0 +1,113 @@
+package dev.alexnet4j.api.layers;
+
+import dev.alexnet4j.api.backend.DropoutGeometry;
+import dev.alexnet4j.api.backend.DropoutMask;
+import dev.alexnet4j.api.backend.DropoutPlan;
+import dev.alexnet4j.api.layer.Layer;
+import dev.alexnet4j.api.layer.LayerContext;
+import dev.alexnet4j.api.layer.LayerDeclaration;
+import dev.alexnet4j.api.layer.LayerFactory;
+import dev.alexnet4j.api.layer.LayerSpec;
+import dev.alexnet4j.api.layer.Parameter;
+import dev.alexnet4j.api.layer.Pass;
+import dev.alexnet4j.api.tensor.Shape;
+import dev.alexnet4j.api.tensor.Tensor;
+import java.util.List;
+
+/**
+ * Type {@code dropout}: during training each unit is zeroed with probability {@code rate} and the
+ * survivors scaled by 1 / (1 - rate) (inverted dropout: the paper's "multiply by 0.5 at test time"
+ * moved into training, the same network); at inference it is the identity. The mask is the
+ * counter-based one of {@link DropoutMask}, keyed by the layer's name, so it does not depend on
+ * device split or backend.
+ */
+public final class DropoutLayer implements Layer {
+  public static final String TYPE = "dropout";
+
+  /** The declaration of a dropout layer. */
+  public record Spec(String name, float rate) implements LayerSpec {
+    @Override
+    public String type() {
+      return TYPE;
+    }
+
+    @Override
+    public Shape outputShape(Shape input) {
+      if (input.rank() < 2) {
+        throw new IllegalArgumentException("needs a batched input, got " + input);
+      }
+      return input;
+    }
+
+    @Override
+    public Layer build(LayerContext context, Shape input) {
+      DropoutGeometry geometry =
+          DropoutGeometry.whole(rate, DropoutMask.layerId(name), input.channels());
+      return new DropoutLayer(
+          name, input, context.backend().dropout(context.device(), input, geometry));
+    }
+  }
+
+  /** Reads {@code rate}. */
+  public static final class Factory implements LayerFactory {
+    @Override
+    public LayerSpec create(LayerDeclaration d) {
+      double rate = d.number("rate");
+      if (!(rate >= 0 && rate < 1)) {
+        throw d.error("rate", "must be in [0, 1), got " + rate);
+      }
+      return new Spec(d.name(), (float) rate);
+    }
+  }
+
+  private final String name;
+  private final Shape input;
+  private final DropoutPlan plan;
+  private boolean lastWasTraining;
+
+  private DropoutLayer(String name, Shape input, DropoutPlan plan) {
+    this.name = name;
+    this.input = input;
+    this.plan = plan;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public Shape inputShape() {
+    return input;
+  }
+
+  @Override
+  public Shape outputShape() {
+    return input;
+  }
+
+  @Override
+  public List<Parameter> parameters() {
+    return List.of();
+  }
+
+  @Override
+  public Tensor forward(Tensor x, Pass pass) {
+    lastWasTraining = pass.training();
+    return pass.training() ? plan.forward(x, pass.seed(), pass.step()) : x;
+  }
+
+  @Override
+  public Tensor backward(Tensor dy) {
+    if (!lastWasTraining) {
+      throw new IllegalStateException(
+          "dropout layer '" + name + "': backward after an inference forward");
+    }
+    return plan.backward(dy);
+  }
+
+  @Override
+  public void close() {
+    plan.close();
+  }
+}

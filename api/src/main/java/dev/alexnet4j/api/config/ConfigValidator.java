@@ -2,6 +2,7 @@ package dev.alexnet4j.api.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import java.util.Map;
@@ -36,12 +37,37 @@ public final class ConfigValidator {
         throw new ConfigurationException(
             path, "unknown key" + suggestion(path, reference) + " (see reference.conf)");
       }
+      checkScalarType(config, reference, path);
     }
     try {
       config.checkValid(reference, ROOT);
     } catch (ConfigException.ValidationFailed failed) {
       ConfigException.ValidationProblem first = failed.problems().iterator().next();
       throw new ConfigurationException(first.path(), first.problem(), failed);
+    }
+  }
+
+  // checkValid accepts a string wherever a number or boolean is declared (it could parse), so a
+  // value such as "forty-two" would only fail when first read; read it now instead.
+  private static void checkScalarType(Config config, Config reference, String path) {
+    if (!reference.hasPath(path)) {
+      return;
+    }
+    ConfigValueType expected = reference.getValue(path).valueType();
+    try {
+      if (expected == ConfigValueType.NUMBER) {
+        config.getNumber(path);
+      } else if (expected == ConfigValueType.BOOLEAN) {
+        config.getBoolean(path);
+      }
+    } catch (ConfigException.WrongType e) {
+      throw new ConfigurationException(
+          path,
+          "expected "
+              + (expected == ConfigValueType.NUMBER ? "a number" : "true or false")
+              + ", got "
+              + config.getValue(path).render(ConfigRenderOptions.concise()),
+          e);
     }
   }
 

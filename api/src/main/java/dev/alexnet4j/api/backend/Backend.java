@@ -54,6 +54,12 @@ public interface Backend extends AutoCloseable {
   /** {@code tensor *= factor}, elementwise, in place. */
   void scale(Tensor tensor, float factor);
 
+  /**
+   * The sum of the squared elements (accumulated in at least float precision); NaN or infinite
+   * when any element is. Trainers use it for gradient norms and to catch non-finite values.
+   */
+  double sumOfSquares(Tensor tensor);
+
   /** Sets every element of {@code tensor} to {@code value}. */
   void fill(Tensor tensor, float value);
 

@@ -28,6 +28,7 @@ public final class Network implements AutoCloseable {
   private final List<Layer> layers;
   private final LossLayer loss;
   private final Map<String, Parameter> parameters;
+  private final Tensor[] lastOutputs;
 
   private Network(Shape input, List<Layer> layers) {
     this.input = input;
@@ -41,6 +42,7 @@ public final class Network implements AutoCloseable {
       }
     }
     this.parameters = Collections.unmodifiableMap(byName);
+    this.lastOutputs = new Tensor[layers.size()];
   }
 
   static Network build(NetworkSpec spec, Backend backend, Device device, int batch, long seed) {
@@ -90,10 +92,16 @@ public final class Network implements AutoCloseable {
           "network built for input " + input + " was given " + x.shape());
     }
     Tensor out = x;
-    for (Layer layer : layers) {
-      out = layer.forward(out, pass);
+    for (int i = 0; i < layers.size(); i++) {
+      out = layers.get(i).forward(out, pass);
+      lastOutputs[i] = out;
     }
     return out;
+  }
+
+  /** The output of layer {@code index} in the last forward (null before any), for diagnosis. */
+  public Tensor lastOutput(int index) {
+    return lastOutputs[index];
   }
 
   /** The batch-mean loss of the last forward. */

@@ -1,0 +1,290 @@
+package dev.alexnet4j.api.train;
+
+import dev.alexnet4j.api.backend.Backend;
+import dev.alexnet4j.api.backend.SgdHyperparameters;
+import dev.alexnet4j.api.backend.TopKPlan;
+import dev.alexnet4j.api.data.Batch;
+import dev.alexnet4j.api.data.BatchIterator;
+import dev.alexnet4j.api.data.DataSource;
+import dev.alexnet4j.api.layer.Pass;
+import dev.alexnet4j.api.network.Network;
+import dev.alexnet4j.api.tensor.Device;
+import dev.alexnet4j.api.tensor.Shape;
+import dev.alexnet4j.api.tensor.Tensor;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Trains a network with the paper's recipe: epochs of SGD with momentum and weight decay over a
+ * data source, a validation pass after each epoch, the learning-rate schedule, top-1 and top-5
+ * error, and a stop with a named culprit when values stop being finite.
+ *
+ * <p>Everything random in a step is keyed by (seed, step) or (seed, epoch): dropout masks by
+ * {@link Pass}, data order by the data source. So a run resumed from a checkpoint continues
+ * exactly as if it had never stopped.
+ */
+public final class Trainer implements AutoCloseable {
+  private final Backend backend;
+  private final Network network;
+  private final TrainingSettings settings;
+  private final long seed;
+  private final Sgd sgd;
+  private final TopKPlan topK;
+  private final Tensor input;
+  private final NonFiniteCheck check;
+  private final LearningRateSchedule schedule;
+  private final List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
+  private final int classes;
+  private volatile boolean stopRequested;
+
+  private int epoch;
+  private long step;
+  private int batchInEpoch;
+  private final ErrorCounter epochCounter = new ErrorCounter();
+  private final ErrorCounter stepCounter = new ErrorCounter();
+
+  public Trainer(Backend backend, Network network, TrainingSettings settings, long seed) {
+    if (!network.trainable()) {
+      throw new IllegalArgumentException("the network does not end in a loss layer");
+    }
+    this.backend = backend;
+    this.network = network;
+    this.settings = settings;
+    this.seed = seed;
+    Shape out = network.layers().get(network.layers().size() - 1).outputShape();
+    this.classes = out.channels();
+    Device device = network.parameters().values().iterator().next().value().device();
+    this.sgd = new Sgd(backend, network.parameters().values());
+    this.topK = backend.topK(device, out.batch(), classes, Math.min(5, classes));
+    this.input = backend.zeros(device, network.inputShape());
+    this.check = new NonFiniteCheck(backend, network);
+    this.schedule = settings.newSchedule();
+  }
+
+  public void addListener(TrainingListener listener) {
+    listeners.add(listener);
+  }
+
+  /** Asks the run to stop after the current step (e.g. from a Ctrl-C handler); thread-safe. */
+  public void requestStop() {
+    stopRequested = true;
+  }
+
+  public Network network() {
+    return network;
+  }
+
+  public Sgd optimizer() {
+    return sgd;
+  }
+
+  public LearningRateSchedule schedule() {
+    return schedule;
+  }
+
+  /** The epoch the next step belongs to, from 0. */
+  public int epoch() {
+    return epoch;
+  }
+
+  /** Steps done so far. */
+  public long step() {
+    return step;
+  }
+
+  /** Batches of the current epoch already done (non-zero only after a stop mid-epoch). */
+  public int batchInEpoch() {
+    return batchInEpoch;
+  }
+
+  /** Sets the position, as a resumed checkpoint says. */
+  public void position(int epoch, long step, int batchInEpoch) {
+    this.epoch = epoch;
+    this.step = step;
+    this.batchInEpoch = batchInEpoch;
+  }
+
+  /**
+   * Trains until {@code settings.epochs()} epochs are done or a stop is requested.
+   *
+   * @param validation evaluated after each epoch; null for none
+   * @return the last epoch's report, or null when no epoch ended
+   */
+  public EpochReport fit(DataSource train, DataSource validation) {
+    requireCompatible(train, "training");
+    if (validation != null) {
+      requireCompatible(validation, "validation");
+    }
+    EpochReport last = null;
+    String reason = "finished " + settings.epochs() + " epochs";
+    try {
+      while (epoch < settings.epochs()) {
+        EpochReport report = runEpoch(train, validation);
+        if (report == null) {
+          reason = "stopped at step " + step + " on request";
+          break;
+        }
+        last = report;
+      }
+    } catch (RuntimeException e) {
+      listeners.forEach(l -> l.runEnded("failed at step " + step + ": " + e.getMessage()));
+      throw e;
+    }
+    String why = reason;
+    listeners.forEach(l -> l.runEnded(why));
+    return last;
+  }
+
+  private EpochReport runEpoch(DataSource train, DataSource validation) {
+    int batch = network.inputShape().batch();
+    int batchesInEpoch = Math.toIntExact(train.size() / batch);
+    if (batchesInEpoch == 0) {
+      throw new IllegalArgumentException(
+          "the training set has " + train.size() + " samples, fewer than one batch of " + batch);
+    }
+    long started = System.nanoTime();
+    if (batchInEpoch == 0) {
+      epochCounter.reset();
+    }
+    try (BatchIterator batches = train.epoch(epoch, batch)) {
+      // After a stop mid-epoch, the data order is the same; skip what was already trained on.
+      for (int skipped = 0; skipped < batchInEpoch && batches.hasNext(); skipped++) {
+        batches.next().close();
+      }
+      long lastEnd = System.nanoTime();
+      while (batches.hasNext() && batchInEpoch < batchesInEpoch) {
+        if (stopRequested) {
+          return null;
+        }
+        try (Batch b = batches.next()) {
+          if (b.count() < batch) {
+            break; // a partial last batch would change the step's statistics; it is dropped
+          }
+          StepReport report = trainStep(b, batchesInEpoch, lastEnd);
+          lastEnd = System.nanoTime();
+          listeners.forEach(l -> l.stepEnded(report));
+        }
+      }
+    }
+    if (stopRequested) {
+      return null;
+    }
+    Evaluation val =
+        validation == null
+            ? new Evaluation(0, Double.NaN, Double.NaN, Double.NaN)
+            : evaluate(validation);
+    float rate = schedule.rate();
+    schedule.epochEnded(epoch, val.top1Error());
+    double seconds = (System.nanoTime() - started) / 1e9;
+    EpochReport report =
+        new EpochReport(
+            epoch,
+            step,
+            epochCounter.meanLoss(),
+            epochCounter.top1Error(),
+            epochCounter.top5Error(),
+            val.loss(),
+            val.top1Error(),
+            val.top5Error(),
+            rate,
+            epochCounter.samples() / seconds,
+            0,
+            seconds);
+    epoch++;
+    batchInEpoch = 0;
+    listeners.forEach(l -> l.epochEnded(report));
+    return report;
+  }
+
+  private StepReport trainStep(Batch b, int batchesInEpoch, long previousEnd) {
+    backend.upload(b.images(), input);
+    network.forward(input, Pass.training(seed, step));
+    float loss = network.loss(b.labels());
+    check.requireFiniteLoss(step, loss);
+    int[][] ranked = topK.indices(network.lastOutput(network.layers().size() - 1));
+    network.backward(b.labels());
+    if (settings.checkFiniteEvery() > 0 && step % settings.checkFiniteEvery() == 0) {
+      check.requireFiniteGradients(step);
+    }
+    float rate = schedule.rate();
+    sgd.step(new SgdHyperparameters(rate, settings.momentum(), settings.weightDecay()));
+    stepCounter.reset();
+    stepCounter.add(ranked, b.labels(), b.count());
+    epochCounter.add(ranked, b.labels(), b.count());
+    epochCounter.addLoss(loss, b.count());
+    double seconds = (System.nanoTime() - previousEnd) / 1e9;
+    StepReport report =
+        new StepReport(
+            epoch,
+            step,
+            batchInEpoch,
+            batchesInEpoch,
+            loss,
+            stepCounter.top1Error(),
+            stepCounter.top5Error(),
+            rate,
+            b.count() / seconds);
+    step++;
+    batchInEpoch++;
+    return report;
+  }
+
+  /**
+   * Top-1 and top-5 error and mean loss over every sample of {@code data}, dropout off; a partial
+   * last batch counts only its real samples.
+   */
+  public Evaluation evaluate(DataSource data) {
+    requireCompatible(data, "evaluation");
+    ErrorCounter counter = new ErrorCounter();
+    int batch = network.inputShape().batch();
+    try (BatchIterator batches = data.epoch(0, batch)) {
+      while (batches.hasNext()) {
+        try (Batch b = batches.next()) {
+          if (b.count() == 0) {
+            continue;
+          }
+          backend.upload(b.images(), input);
+          float[] p = backend.download(network.forward(input, Pass.inference()));
+          int[][] ranked = topK.indices(network.lastOutput(network.layers().size() - 1));
+          counter.add(ranked, b.labels(), b.count());
+          double lossSum = 0;
+          for (int n = 0; n < b.count(); n++) {
+            lossSum -= Math.log(Math.max(p[n * classes + b.labels()[n]], Float.MIN_NORMAL));
+          }
+          counter.addLoss(lossSum / b.count(), b.count());
+        }
+      }
+    }
+    return Evaluation.of(counter);
+  }
+
+  private void requireCompatible(DataSource data, String role) {
+    Shape sample = network.inputShape().sample();
+    if (!data.sampleShape().equals(sample)) {
+      throw new IllegalArgumentException(
+          "the "
+              + role
+              + " data delivers samples of "
+              + data.sampleShape()
+              + " but the network takes "
+              + sample);
+    }
+    if (data.classNames().size() != classes) {
+      throw new IllegalArgumentException(
+          "the "
+              + role
+              + " data has "
+              + data.classNames().size()
+              + " classes but the network has "
+              + classes
+              + " outputs; set the class count in config to match");
+    }
+  }
+
+  @Override
+  public void close() {
+    sgd.close();
+    topK.close();
+    input.close();
+  }
+}

@@ -13,13 +13,15 @@ import java.util.TreeSet;
  * Rejects what Typesafe Config lets through: keys that no {@code reference.conf} declares (a
  * misspelling would otherwise be ignored silently) and values of the wrong type.
  *
- * <p>Subtrees declared {@code null} in a reference (such as {@code alexnet4j.network.input}) and
- * {@code alexnet4j.layer-defaults}, which plug-in modules extend with their own layer types, are
- * open: their contents are validated by whoever reads them.
+ * <p>Subtrees declared {@code null} in a reference, {@code alexnet4j.layer-defaults} and {@code
+ * alexnet4j.models}, which modules and users extend with their own layer types and networks, are
+ * open: their contents are validated by whoever reads them (the network parser).
  */
 public final class ConfigValidator {
   private static final String ROOT = "alexnet4j";
-  private static final String OPEN_LAYER_DEFAULTS = ROOT + ".layer-defaults";
+  // Subtrees that modules and users extend with entries of their own.
+  private static final java.util.Set<String> OPEN =
+      java.util.Set.of(ROOT + ".layer-defaults", ROOT + ".models");
 
   private ConfigValidator() {}
 
@@ -80,7 +82,7 @@ public final class ConfigValidator {
     int dot;
     while ((dot = p.lastIndexOf('.')) > 0) {
       p = p.substring(0, dot);
-      if (p.equals(OPEN_LAYER_DEFAULTS)) {
+      if (OPEN.contains(p)) {
         return true;
       }
       if (reference.hasPathOrNull(p)) {

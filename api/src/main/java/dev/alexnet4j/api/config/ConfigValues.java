@@ -15,7 +15,7 @@ public final class ConfigValues {
   /**
    * @param config the block to read
    * @param prefix the full path of that block, used in messages (e.g. {@code alexnet4j} or {@code
-   *     alexnet4j.network.layers[2]})
+   *     alexnet4j.models.alexnet.layers[2]})
    */
   public ConfigValues(Config config, String prefix) {
     this.config = config;

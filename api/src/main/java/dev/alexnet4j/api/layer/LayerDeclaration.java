@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * One {@code { name, type, ... }} entry of a network's layer list, merged over the defaults of its
  * type ({@code alexnet4j.layer-defaults.<type>}). Its getters fail with the layer's config path and
- * name, e.g. {@code alexnet4j.network.layers[3] (conv2).kernel: expected an integer, got string
+ * name, e.g. {@code alexnet4j.models.alexnet.layers[3] (conv2).kernel: expected an integer, got string
  * "five"}.
  */
 public final class LayerDeclaration {
@@ -34,7 +34,7 @@ public final class LayerDeclaration {
     return type;
   }
 
-  /** Where it was declared, e.g. {@code alexnet4j.network.layers[3]}. */
+  /** Where it was declared, e.g. {@code alexnet4j.models.alexnet.layers[3]}. */
   public String path() {
     return path;
   }

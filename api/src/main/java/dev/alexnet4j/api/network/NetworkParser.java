@@ -41,6 +41,8 @@ import java.util.TreeSet;
  */
 public final class NetworkParser {
   private static final String DEFAULTS = "alexnet4j.layer-defaults";
+  private static final String MODEL = "alexnet4j.model";
+  private static final String MODELS = "alexnet4j.models";
   private static final Set<String> ENTRY_KEYS = Set.of("name", "type");
 
   private final Map<String, LayerFactory> factories;
@@ -52,9 +54,19 @@ public final class NetworkParser {
     this.config = config;
   }
 
-  /** The network at {@code alexnet4j.network}. */
+  /** The network named by {@code alexnet4j.model}, declared under {@code alexnet4j.models}. */
   public NetworkSpec parse() {
-    return parse(config, "alexnet4j.network");
+    String known = String.join(", ", new TreeSet<>(config.getObject(MODELS).keySet()));
+    if (!config.hasPath(MODEL)) {
+      throw new ConfigurationException(
+          MODEL, "no model chosen (known models: " + (known.isEmpty() ? "none" : known) + ")");
+    }
+    String model = new ConfigValues(config, "").string(MODEL);
+    if (!config.hasPath(MODELS + "." + model)) {
+      throw new ConfigurationException(
+          MODEL, "unknown model '" + model + "' (known models: " + known + ")");
+    }
+    return parse(config, MODELS + "." + model);
   }
 
   /** The network declared at {@code path} of {@code source}. */

@@ -33,9 +33,40 @@ class NetworkParserTest {
       """;
 
   private static NetworkParser parser() {
-    Config config = ConfigFactory.defaultReference();
+    return parser(ConfigFactory.defaultReference());
+  }
+
+  private static NetworkParser parser(Config config) {
     return Guice.createInjector(new CoreModule(config, CoreSettings.from(config)))
         .getInstance(NetworkParser.class);
+  }
+
+  private static NetworkParser parserWith(String hocon) {
+    return parser(
+        ConfigFactory.parseString(hocon).withFallback(ConfigFactory.defaultReference()).resolve());
+  }
+
+  @Test
+  void modelChosenByNameIsParsed() {
+    String models = SMALL.replace("net {", "alexnet4j.models.small {");
+    NetworkSpec net = parserWith(models + "\nalexnet4j.model = small").parse();
+    assertEquals(5, net.layers().size());
+  }
+
+  @Test
+  void unknownModelListsTheKnownOnes() {
+    String models = SMALL.replace("net {", "alexnet4j.models.small {");
+    ConfigurationException e =
+        assertThrows(
+            ConfigurationException.class,
+            () -> parserWith(models + "\nalexnet4j.model = big").parse());
+    assertEquals("alexnet4j.model: unknown model 'big' (known models: small)", e.getMessage());
+  }
+
+  @Test
+  void noModelChosenIsNamed() {
+    ConfigurationException e = assertThrows(ConfigurationException.class, () -> parser().parse());
+    assertEquals("alexnet4j.model", e.path());
   }
 
   private static NetworkSpec parse(String hocon) {

@@ -41,7 +41,11 @@ public final class Alexnet4j {
   /** A config text (HOCON) over every {@code reference.conf} on the class path. */
   public static Config loadConfig(String hocon) {
     try {
-      return ConfigFactory.parseString(hocon).withFallback(ConfigFactory.defaultReference()).resolve();
+      // Unresolved, so that a user's value reaches the references' substitutions (such as
+      // ${alexnet4j.alexnet.classes} inside a model), as ConfigFactory.load() does it.
+      return ConfigFactory.parseString(hocon)
+          .withFallback(ConfigFactory.defaultReferenceUnresolved())
+          .resolve();
     } catch (ConfigException e) {
       throw new ConfigurationException("config", e.getMessage(), e);
     }

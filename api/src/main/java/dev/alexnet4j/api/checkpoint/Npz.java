@@ -1,6 +1,8 @@
 package dev.alexnet4j.api.checkpoint;
 
 import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -67,7 +69,7 @@ public final class Npz {
         try (InputStream in =
             new CheckedInputStream(new BufferedInputStream(zip.getInputStream(entry), 1 << 16), crc)) {
           array = Npy.read(in, source);
-        } catch (ZipException | java.io.EOFException e) {
+        } catch (ZipException | EOFException e) {
           // Deflated data that ends early or does not inflate surfaces here, not as a .npy error.
           throw new FileFormatException(source, "corrupt entry: " + e.getMessage(), e);
         }
@@ -105,10 +107,17 @@ public final class Npz {
     AtomicFiles.write(file, out -> write(out, arrays, compression));
   }
 
-  /** Writes the archive to the stream, finishing (not closing) it. */
+  /** Writes the archive to the stream, which is flushed, not closed. */
   public static void write(OutputStream out, Map<String, NpyArray> arrays, Compression compression)
       throws IOException {
-    ZipOutputStream zip = new ZipOutputStream(new NonClosing(out));
+    try (ZipOutputStream zip = new ZipOutputStream(new NonClosing(out))) {
+      writeEntries(zip, arrays, compression);
+    }
+  }
+
+  private static void writeEntries(
+      ZipOutputStream zip, Map<String, NpyArray> arrays, Compression compression)
+      throws IOException {
     for (Map.Entry<String, NpyArray> e : arrays.entrySet()) {
       ZipEntry entry = new ZipEntry(e.getKey() + ENTRY_SUFFIX);
       if (compression == Compression.STORED) {
@@ -128,12 +137,10 @@ public final class Npz {
       Npy.write(zip, e.getValue());
       zip.closeEntry();
     }
-    zip.finish();
-    zip.flush();
   }
 
-  /** Lets {@code ZipOutputStream} be closed by habit without closing the caller's stream. */
-  private static final class NonClosing extends java.io.FilterOutputStream {
+  /** Lets the {@code ZipOutputStream} be closed (freeing its deflater) but not the caller's stream. */
+  private static final class NonClosing extends FilterOutputStream {
     NonClosing(OutputStream out) {
       super(out);
     }

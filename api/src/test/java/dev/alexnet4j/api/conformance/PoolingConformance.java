@@ -133,7 +133,7 @@ public abstract class PoolingConformance extends BackendConformance {
     }
     float[] dy = new float[(int) c.output().size()];
     for (int i = 0; i < dy.length; i++) {
-      // Positive powers of two: sums are exact, and no sum of some of them equals another's.
+      // Powers of two: every partial sum is exact in float, so conservation is checked sharply.
       dy[i] = (float) Math.scalb(1.0, -(i % 20));
     }
     PoolingPlan plan = plan(c);

@@ -102,32 +102,6 @@ class NetworkParserTest {
   }
 
   @Test
-  void paperAlexNetHasThePapersShapesAndParameterCount() {
-    Config file = ConfigFactory.parseResources("paper-alexnet-test.conf");
-    NetworkSummary s = parser().parse(file, "network").summary();
-    assertEquals(Shape.of(96, 55, 55), s.row("conv1").output());
-    assertEquals(Shape.of(96, 27, 27), s.row("pool1").output());
-    assertEquals(Shape.of(256, 27, 27), s.row("conv2").output());
-    assertEquals(Shape.of(256, 13, 13), s.row("pool2").output());
-    assertEquals(Shape.of(384, 13, 13), s.row("conv3").output());
-    assertEquals(Shape.of(384, 13, 13), s.row("conv4").output());
-    assertEquals(Shape.of(256, 13, 13), s.row("conv5").output());
-    assertEquals(Shape.of(256, 6, 6), s.row("pool5").output());
-    assertEquals(Shape.of(4096), s.row("fc6").output());
-    assertEquals(Shape.of(1000), s.row("fc8").output());
-    // PAPER.md's per-layer counts.
-    assertEquals(34_944, s.row("conv1").parameters());
-    assertEquals(307_456, s.row("conv2").parameters());
-    assertEquals(885_120, s.row("conv3").parameters());
-    assertEquals(663_936, s.row("conv4").parameters());
-    assertEquals(442_624, s.row("conv5").parameters());
-    assertEquals(37_752_832, s.row("fc6").parameters());
-    assertEquals(16_781_312, s.row("fc7").parameters());
-    assertEquals(4_097_000, s.row("fc8").parameters());
-    assertEquals(60_965_224, s.totalParameters());
-  }
-
-  @Test
   void unknownLayerTypeListsTheKnownTypes() {
     ConfigurationException e = failure(withLayer("{ name = act, type = swish }"));
     assertEquals("net.layers[0].type", e.path());

@@ -113,6 +113,13 @@ public final class Tolerances {
   public static final Tolerance FLOAT_FINITE_DIFFERENCE =
       new Tolerance("FLOAT_FINITE_DIFFERENCE", 1e-2, 2e-3);
 
+  /**
+   * How far, in standard deviations sqrt(rate (1 - rate) / units), the kept fraction of a dropout
+   * mask may stray from 1 - rate. The mask is a fixed function of its inputs, so the check is
+   * deterministic; 5 sigma only says the hash is not biased, without tuning to one seed.
+   */
+  public static final double DROPOUT_SIGMAS = 5;
+
   /** {@link #FORWARD} for reductions of at most {@link #SHORT_REDUCTION} terms, else {@link #LARGE_REDUCTION}. */
   public static Tolerance forReduction(long terms) {
     return terms <= SHORT_REDUCTION ? FORWARD : LARGE_REDUCTION;

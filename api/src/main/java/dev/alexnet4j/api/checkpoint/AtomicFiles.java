@@ -85,12 +85,24 @@ final class AtomicFiles {
     }
   }
 
-  /** Whether a file name is one of the temporary files this class makes for {@code target}. */
-  static boolean isTemporaryFor(String fileName, String targetName) {
-    String prefix = "." + targetName + ".";
-    return fileName.startsWith(prefix)
-        && fileName.endsWith(TEMPORARY_SUFFIX)
-        && fileName.length() == prefix.length() + 16 + TEMPORARY_SUFFIX.length();
+  /**
+   * The target name of one of the temporary files this class makes ({@code .<target>.<16 hex
+   * digits>.tmp}), or null if {@code fileName} is not one: for cleaning up after a crash.
+   */
+  static String targetOfTemporary(String fileName) {
+    int random = fileName.length() - TEMPORARY_SUFFIX.length() - 16;
+    if (!fileName.startsWith(".")
+        || !fileName.endsWith(TEMPORARY_SUFFIX)
+        || random < 3
+        || fileName.charAt(random - 1) != '.') {
+      return null;
+    }
+    for (int i = random; i < random + 16; i++) {
+      if (Character.digit(fileName.charAt(i), 16) < 0) {
+        return null;
+      }
+    }
+    return fileName.substring(1, random - 1);
   }
 
   private static Path createTemporary(Path target) throws IOException {
@@ -113,8 +125,7 @@ final class AtomicFiles {
   private static Path temporaryName(Path target) {
     Path absolute = target.toAbsolutePath();
     String random = HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
-    return absolute.resolveSibling(
-        "." + absolute.getFileName() + "." + random + TEMPORARY_SUFFIX);
+    return absolute.resolveSibling("." + absolute.getFileName() + "." + random + TEMPORARY_SUFFIX);
   }
 
   private static void publish(Path temporary, Path target) throws IOException {
@@ -146,8 +157,8 @@ final class AtomicFiles {
   }
 
   /**
-   * The channel as a stream whose {@code close} only flushes, so content that closes its stream
-   * (a {@code ZipOutputStream} does) cannot close the channel before it is forced.
+   * The channel as a stream whose {@code close} only flushes, so content that closes its stream (a
+   * {@code ZipOutputStream} does) cannot close the channel before it is forced.
    */
   private static final class KeepOpen extends FilterOutputStream {
     KeepOpen(FileChannel channel) {

@@ -8,16 +8,16 @@ import java.util.Map;
 
 /**
  * Everything needed to continue a training run: the effective configuration, where the run was,
- * small trainer state, the parameters and the optimizer state. Immutable; the maps keep their
- * order (layer order), which {@link CheckpointFile} preserves.
+ * small trainer state, the parameters and the optimizer state. Immutable; the maps keep their order
+ * (layer order), which {@link CheckpointFile} preserves.
  *
  * <p>As with {@link NpyArray}, the float arrays themselves are shared, not copied.
  *
  * @param config the effective configuration of the run, rendered as HOCON
  * @param epoch the epoch counter as the trainer keeps it, {@code >= 0}
  * @param step the global step (iterations since the run began), {@code >= 0}
- * @param state small entries the trainer wants back: learning-rate schedule, RNG state, best
- *     error so far; keys and values are free text
+ * @param state small entries the trainer wants back: learning-rate schedule, RNG state, best error
+ *     so far; keys and values are free text
  * @param parameters the learned parameters by name ({@code conv1.weight}, ...)
  * @param optimizerState the optimizer's buffers; for SGD, the momentum of each parameter under the
  *     parameter's name

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 import java.util.zip.Checksum;
@@ -143,9 +144,8 @@ public final class CheckpointFile {
         .array();
   }
 
-  @SuppressWarnings("unchecked")
-  private static Map<String, NpyArray>[] groups(Checkpoint c) {
-    return new Map[] {c.parameters(), c.optimizerState()};
+  private static List<Map<String, NpyArray>> groups(Checkpoint c) {
+    return List.of(c.parameters(), c.optimizerState());
   }
 
   // ---- reading ------------------------------------------------------------------------------
@@ -153,8 +153,8 @@ public final class CheckpointFile {
   /**
    * Reads a checkpoint, verifying both checksums before returning it.
    *
-   * @throws FileFormatException naming the file if it is not an alexnet4j checkpoint, is of
-   *     another format version, truncated ("truncated at byte N") or corrupt ("checksum mismatch")
+   * @throws FileFormatException naming the file if it is not an alexnet4j checkpoint, is of another
+   *     format version, truncated ("truncated at byte N") or corrupt ("checksum mismatch")
    */
   public static Checkpoint read(Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -169,8 +169,8 @@ public final class CheckpointFile {
   }
 
   /**
-   * Reads the header and metadata only (verified by their own checksum; the arrays are neither
-   * read nor verified).
+   * Reads the header and metadata only (verified by their own checksum; the arrays are neither read
+   * nor verified).
    */
   public static CheckpointSummary readSummary(Path file) throws IOException {
     try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -263,7 +263,9 @@ public final class CheckpointFile {
       }
       if (length < size) {
         throw failure(
-            (size - length) + " unexpected bytes after the end of the checkpoint at byte " + length);
+            (size - length)
+                + " unexpected bytes after the end of the checkpoint at byte "
+                + length);
       }
       if (flags != 0) {
         throw failure(
@@ -271,7 +273,7 @@ public final class CheckpointFile {
       }
       Head parsed = decode(metadata, length);
       long dataBytes = 0;
-      for (Map<String, int[]> shapes : Arrays.asList(parsed.parameterShapes, parsed.optimizerShapes)) {
+      for (Map<String, int[]> shapes : List.of(parsed.parameterShapes, parsed.optimizerShapes)) {
         for (int[] shape : shapes.values()) {
           dataBytes += 4 * NpyArray.elementCount(shape);
         }
@@ -289,8 +291,7 @@ public final class CheckpointFile {
 
     Map<String, NpyArray> arrays(Map<String, int[]> shapes) throws IOException {
       Map<String, NpyArray> out = new LinkedHashMap<>();
-      ByteBuffer chunk =
-          ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
       for (Map.Entry<String, int[]> e : shapes.entrySet()) {
         float[] data = new float[(int) NpyArray.elementCount(e.getValue())];
         for (int done = 0; done < data.length; ) {
@@ -345,6 +346,9 @@ public final class CheckpointFile {
       try {
         int epoch = m.getInt();
         long step = m.getLong();
+        if (epoch < 0 || step < 0) {
+          throw failure("corrupt metadata: epoch " + epoch + ", step " + step);
+        }
         String config = string(m);
         int stateCount = count(m);
         Map<String, String> state = new LinkedHashMap<>();
@@ -394,10 +398,7 @@ public final class CheckpointFile {
 
     private int count(ByteBuffer m) throws FileFormatException {
       int n = m.getInt();
-      if (n < 0 || n > m.capacity()) {
-        if (n >= 0 && n <= Integer.MAX_VALUE) {
-          return n; // a dimension may exceed the metadata size; only negatives are impossible
-        }
+      if (n < 0) {
         throw failure("corrupt metadata: count " + Integer.toUnsignedString(n));
       }
       return n;

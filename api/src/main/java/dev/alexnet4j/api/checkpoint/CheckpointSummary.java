@@ -1,5 +1,7 @@
 package dev.alexnet4j.api.checkpoint;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -15,6 +17,6 @@ import java.util.Map;
 public record CheckpointSummary(
     String config, int epoch, long step, Map<String, String> state, long fileLength) {
   public CheckpointSummary {
-    state = Map.copyOf(state);
+    state = Collections.unmodifiableMap(new LinkedHashMap<>(state)); // keeps the file's order
   }
 }

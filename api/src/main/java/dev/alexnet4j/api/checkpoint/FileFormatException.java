@@ -4,9 +4,9 @@ import java.io.IOException;
 
 /**
  * A file (or an entry inside one) that cannot be read as what it claims to be: wrong magic,
- * truncated, a checksum that does not match, an unsupported dtype. The message is {@code
- * <source>: <problem>}, naming the file (and entry) and what was wrong; nothing of the file has
- * been loaded when it is thrown.
+ * truncated, a checksum that does not match, an unsupported dtype. The message is {@code <source>:
+ * <problem>}, naming the file (and entry) and what was wrong; nothing of the file has been loaded
+ * when it is thrown.
  */
 public class FileFormatException extends IOException {
   private static final long serialVersionUID = 1L;

@@ -24,9 +24,9 @@ import java.util.Map;
  * {'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }} padded with spaces and a newline to
  * a multiple of 64 bytes, then the little-endian values.
  *
- * <p>Reading accepts float32 and float64 of either byte order ({@code '<f4'}, {@code '>f4'},
- * {@code '<f8'}, {@code '>f8'}) in C order and converts them to float; anything else (integers,
- * structured dtypes, Fortran order, object arrays) is refused with a message naming the source.
+ * <p>Reading accepts float32 and float64 of either byte order ({@code '<f4'}, {@code '>f4'}, {@code
+ * '<f8'}, {@code '>f8'}) in C order and converts them to float; anything else (integers, structured
+ * dtypes, Fortran order, object arrays) is refused with a message naming the source.
  */
 public final class Npy {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -81,8 +81,7 @@ public final class Npy {
     byte[] headerBytes = counted.readFully((int) headerLength, source, "the header");
     // Versions 1 and 2 are latin-1; 3 allows UTF-8 (for structured field names we refuse anyway).
     String header =
-        new String(
-            headerBytes, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        new String(headerBytes, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
     Header parsed = Header.parse(header, source);
 
     long count;
@@ -294,6 +293,14 @@ public final class Npy {
     }
   }
 
+  /** A Python list in the header, kept as text: only a structured dtype is written as one. */
+  private record ListLiteral(String text) {
+    @Override
+    public String toString() {
+      return text;
+    }
+  }
+
   private static final class Parser {
     final String text;
     final String source;
@@ -350,7 +357,7 @@ public final class Npy {
           depth += d == '[' ? 1 : d == ']' ? -1 : 0;
           pos++;
         } while (depth > 0);
-        return text.substring(start, pos);
+        return new ListLiteral(text.substring(start, pos));
       }
       throw error("expected a string, True, False or a tuple");
     }

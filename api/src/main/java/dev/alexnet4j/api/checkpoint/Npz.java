@@ -42,8 +42,8 @@ public final class Npz {
    * Reads every array, in archive order, by name (the entry name without {@code .npy}). Stored and
    * deflated entries are both read; each entry's CRC-32 is checked.
    *
-   * @throws FileFormatException naming the file and entry if the archive is not a readable zip,
-   *     an entry is not a {@code .npy}, is corrupt, or a name appears twice
+   * @throws FileFormatException naming the file and entry if the archive is not a readable zip, an
+   *     entry is not a {@code .npy}, is corrupt, or a name appears twice
    */
   public static Map<String, NpyArray> read(Path file) throws IOException {
     Map<String, NpyArray> arrays = new LinkedHashMap<>();
@@ -63,11 +63,13 @@ public final class Npz {
           throw new FileFormatException(
               source, "is not a .npy array; an .npz holds only <name>.npy entries");
         }
-        String name = entry.getName().substring(0, entry.getName().length() - ENTRY_SUFFIX.length());
+        String name =
+            entry.getName().substring(0, entry.getName().length() - ENTRY_SUFFIX.length());
         CRC32 crc = new CRC32();
         NpyArray array;
         try (InputStream in =
-            new CheckedInputStream(new BufferedInputStream(zip.getInputStream(entry), 1 << 16), crc)) {
+            new CheckedInputStream(
+                new BufferedInputStream(zip.getInputStream(entry), 1 << 16), crc)) {
           array = Npy.read(in, source);
         } catch (ZipException | EOFException e) {
           // Deflated data that ends early or does not inflate surfaces here, not as a .npy error.
@@ -139,7 +141,9 @@ public final class Npz {
     }
   }
 
-  /** Lets the {@code ZipOutputStream} be closed (freeing its deflater) but not the caller's stream. */
+  /**
+   * Lets the {@code ZipOutputStream} be closed (freeing its deflater) but not the caller's stream.
+   */
   private static final class NonClosing extends FilterOutputStream {
     NonClosing(OutputStream out) {
       super(out);

@@ -3,6 +3,9 @@ package dev.alexnet4j.api.train;
 import dev.alexnet4j.api.backend.Backend;
 import dev.alexnet4j.api.backend.SgdHyperparameters;
 import dev.alexnet4j.api.backend.TopKPlan;
+import dev.alexnet4j.api.checkpoint.Checkpoint;
+import dev.alexnet4j.api.checkpoint.CheckpointStore;
+import dev.alexnet4j.api.checkpoint.CheckpointTensors;
 import dev.alexnet4j.api.data.Batch;
 import dev.alexnet4j.api.data.BatchIterator;
 import dev.alexnet4j.api.data.DataSource;
@@ -11,7 +14,11 @@ import dev.alexnet4j.api.network.Network;
 import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -35,7 +42,13 @@ public final class Trainer implements AutoCloseable {
   private final LearningRateSchedule schedule;
   private final List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
   private final int classes;
+  private static final String STATE_SCHEDULE = "schedule";
+  private static final String STATE_BATCH_IN_EPOCH = "batch-in-epoch";
+  private static final String STATE_SEED = "seed";
   private volatile boolean stopRequested;
+  private CheckpointStore checkpoints;
+  private String configText = "";
+  private Path lastCheckpoint;
 
   private int epoch;
   private long step;
@@ -97,11 +110,65 @@ public final class Trainer implements AutoCloseable {
     return batchInEpoch;
   }
 
-  /** Sets the position, as a resumed checkpoint says. */
-  public void position(int epoch, long step, int batchInEpoch) {
-    this.epoch = epoch;
-    this.step = step;
-    this.batchInEpoch = batchInEpoch;
+  /**
+   * Writes checkpoints into {@code store}: after every epoch (the best by validation top-1 error
+   * kept apart), every {@code checkpoint.every-steps} steps, and when a requested stop ends the run.
+   *
+   * @param configText the effective config, stored in each checkpoint
+   */
+  public void checkpointTo(CheckpointStore store, String configText) {
+    this.checkpoints = store;
+    this.configText = configText;
+  }
+
+  /** The last checkpoint written, or null. */
+  public Path lastCheckpoint() {
+    return lastCheckpoint;
+  }
+
+  /**
+   * Continues the run a checkpoint saved: weights, momentum, position and schedule. Nothing is
+   * changed when the checkpoint does not fit the network.
+   */
+  public void resume(Checkpoint checkpoint) {
+    CheckpointTensors.restore(backend, checkpoint, network.parameters(), sgd);
+    Map<String, String> state = checkpoint.state();
+    schedule.restore(state.getOrDefault(STATE_SCHEDULE, schedule.state()));
+    this.epoch = checkpoint.epoch();
+    this.step = checkpoint.step();
+    this.batchInEpoch = Integer.parseInt(state.getOrDefault(STATE_BATCH_IN_EPOCH, "0"));
+  }
+
+  /** A checkpoint of the run as it stands, between steps. */
+  public Checkpoint capture() {
+    return CheckpointTensors.capture(
+        backend,
+        network.parameters(),
+        sgd,
+        configText,
+        epoch,
+        step,
+        Map.of(
+            STATE_SCHEDULE,
+            schedule.state(),
+            STATE_BATCH_IN_EPOCH,
+            Integer.toString(batchInEpoch),
+            STATE_SEED,
+            Long.toString(seed)));
+  }
+
+  private void saveCheckpoint(double validationError) {
+    if (checkpoints == null) {
+      return;
+    }
+    try {
+      Checkpoint c = capture();
+      lastCheckpoint =
+          Double.isNaN(validationError) ? checkpoints.save(c) : checkpoints.save(c, validationError);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          "could not write a checkpoint at step " + step + " into " + checkpoints.directory(), e);
+    }
   }
 
   /**
@@ -121,6 +188,7 @@ public final class Trainer implements AutoCloseable {
       while (epoch < settings.epochs()) {
         EpochReport report = runEpoch(train, validation);
         if (report == null) {
+          saveCheckpoint(Double.NaN);
           reason = "stopped at step " + step + " on request";
           break;
         }
@@ -161,8 +229,13 @@ public final class Trainer implements AutoCloseable {
             break; // a partial last batch would change the step's statistics; it is dropped
           }
           StepReport report = trainStep(b, batchesInEpoch, lastEnd);
-          lastEnd = System.nanoTime();
           listeners.forEach(l -> l.stepEnded(report));
+          if (settings.checkpointEverySteps() > 0
+              && step % settings.checkpointEverySteps() == 0
+              && batchInEpoch < batchesInEpoch) {
+            saveCheckpoint(Double.NaN);
+          }
+          lastEnd = System.nanoTime();
         }
       }
     }
@@ -192,6 +265,7 @@ public final class Trainer implements AutoCloseable {
             seconds);
     epoch++;
     batchInEpoch = 0;
+    saveCheckpoint(val.top1Error());
     listeners.forEach(l -> l.epochEnded(report));
     return report;
   }

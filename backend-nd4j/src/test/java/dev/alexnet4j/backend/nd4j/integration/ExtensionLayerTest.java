@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.inject.Injector;
 import dev.alexnet4j.api.Alexnet4j;
 import dev.alexnet4j.api.backend.Backend;
+import dev.alexnet4j.api.testing.BarsProblem;
 import dev.alexnet4j.api.backend.SgdHyperparameters;
 import dev.alexnet4j.api.config.ConfigurationException;
 import dev.alexnet4j.api.layer.Layer;
@@ -57,7 +58,8 @@ class ExtensionLayerTest {
         injector(
             WITH_MODULE
                 + """
-                alexnet4j.network {
+                alexnet4j.model = one
+                alexnet4j.models.one {
                   input = [1, 2, 2]
                   layers = [ { name = act, type = leaky-relu, slope = 0.25 } ]
                 }

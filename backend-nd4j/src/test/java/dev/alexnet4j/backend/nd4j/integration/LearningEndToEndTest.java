@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.inject.Injector;
 import dev.alexnet4j.api.Alexnet4j;
 import dev.alexnet4j.api.backend.Backend;
+import dev.alexnet4j.api.testing.BarsProblem;
 import dev.alexnet4j.api.backend.SgdHyperparameters;
 import dev.alexnet4j.api.network.Network;
 import dev.alexnet4j.api.network.NetworkParser;
@@ -22,7 +23,8 @@ class LearningEndToEndTest {
       alexnet4j {
         backend = nd4j
         seed = 3
-        network {
+        model = bars
+        models.bars {
           input = [1, 12, 12]
           layers = [
             { name = conv1, type = conv, filters = 8, kernel = 3, padding = 1, weight-std = 0.1 }

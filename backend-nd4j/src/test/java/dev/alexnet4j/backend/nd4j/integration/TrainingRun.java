@@ -1,6 +1,7 @@
 package dev.alexnet4j.backend.nd4j.integration;
 
 import dev.alexnet4j.api.backend.Backend;
+import dev.alexnet4j.api.testing.BarsProblem;
 import dev.alexnet4j.api.backend.SgdHyperparameters;
 import dev.alexnet4j.api.layer.Pass;
 import dev.alexnet4j.api.network.Network;

@@ -1,26 +1,30 @@
-package dev.alexnet4j.backend.nd4j.integration;
+package dev.alexnet4j.api.testing;
 
+import dev.alexnet4j.api.data.InMemoryDataSource;
+import dev.alexnet4j.api.tensor.Shape;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
  * A tiny learnable problem made in the test: 1 x size x size images of one bar of length 5
  * (class 0 horizontal, 1 vertical, 2 diagonal, 3 anti-diagonal) at a random place, on Gaussian
- * noise. Chance is 25%; a small conv net separates the classes in a few hundred steps.
+ * noise. Chance is 25%; a small conv net separates the classes in a few hundred steps. Shared by
+ * the learning tests of every module through the api test-jar.
  */
-final class BarsProblem {
-  static final int CLASSES = 4;
+public final class BarsProblem {
+  public static final int CLASSES = 4;
   private static final int LENGTH = 5;
 
   private final int size;
   private final SplittableRandom random;
 
-  BarsProblem(int size, long seed) {
+  public BarsProblem(int size, long seed) {
     this.size = size;
     this.random = new SplittableRandom(seed);
   }
 
   /** Fills {@code images} (n x 1 x size x size) and {@code labels} with fresh samples. */
-  void fill(float[] images, int[] labels) {
+  public void fill(float[] images, int[] labels) {
     int pixels = size * size;
     for (int n = 0; n < labels.length; n++) {
       int label = random.nextInt(CLASSES);
@@ -55,6 +59,20 @@ final class BarsProblem {
         images[base + y * size + x] += 1f;
       }
     }
+  }
+
+  /** {@code n} fresh samples as a data source of [1, size, size] images. */
+  public InMemoryDataSource dataSource(int n, long shuffleSeed) {
+    float[] images = new float[n * size * size];
+    int[] labels = new int[n];
+    fill(images, labels);
+    return new InMemoryDataSource(
+        Shape.of(1, size, size),
+        images,
+        labels,
+        List.of("horizontal", "vertical", "diagonal", "anti-diagonal"),
+        shuffleSeed,
+        true);
   }
 
   private double gaussian() {

@@ -1,0 +1,160 @@
+package dev.alexnet4j.alexnet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.inject.Injector;
+import com.typesafe.config.Config;
+import dev.alexnet4j.api.Alexnet4j;
+import dev.alexnet4j.api.backend.Backend;
+import dev.alexnet4j.api.data.InMemoryDataSource;
+import dev.alexnet4j.api.network.Network;
+import dev.alexnet4j.api.network.NetworkParser;
+import dev.alexnet4j.api.network.NetworkSpec;
+import dev.alexnet4j.api.tensor.Shape;
+import dev.alexnet4j.api.train.NonFiniteException;
+import dev.alexnet4j.api.train.Trainer;
+import dev.alexnet4j.api.train.TrainingSettings;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The trainer applies the paper's update rule and stops on non-finite values. */
+class TrainerTest {
+  private static final String TINY =
+      """
+      alexnet4j {
+        model = tiny
+        models.tiny {
+          input = [2, 1, 1]
+          layers = [
+            { name = fc, type = dense, units = 2 }
+            { name = loss, type = softmax-cross-entropy }
+          ]
+        }
+        train { epochs = 2, batch = 2, learning-rate = 0.1, schedule = constant }
+      }
+      """;
+
+  @Test
+  void twoStepsFollowThePapersUpdateRuleComputedByHand() {
+    Config config = Alexnet4j.loadConfig(TINY);
+    Injector injector = Alexnet4j.createInjector(config);
+    NetworkSpec spec = injector.getInstance(NetworkParser.class).parse();
+    TrainingSettings settings = TrainingSettings.from(config);
+    double[][] x = {{1, 2}, {-1, 0.5}};
+    int[] y = {0, 1};
+    double[][] w = {{0.1, -0.2}, {0.3, 0.05}};
+    double[] b = {0.01, -0.02};
+    try (Backend backend = injector.getInstance(Backend.class);
+        Network net = spec.build(backend, backend.devices().get(0), 2, 1);
+        Trainer trainer = new Trainer(backend, net, settings, 1)) {
+      backend.upload(
+          new float[] {0.1f, -0.2f, 0.3f, 0.05f}, net.parameters().get("fc.weight").value());
+      backend.upload(new float[] {0.01f, -0.02f}, net.parameters().get("fc.bias").value());
+      InMemoryDataSource data =
+          new InMemoryDataSource(
+              Shape.of(2, 1, 1), new float[] {1, 2, -1, 0.5f}, y, List.of("a", "b"), 0, false);
+      trainer.fit(data, null);
+      assertEquals(2, trainer.step());
+
+      // The same two steps by hand, in double: v <- 0.9 v - 0.0005 lr w - lr dL/dw; w <- w + v.
+      double lr = 0.1;
+      double[][] vw = new double[2][2];
+      double[] vb = new double[2];
+      for (int step = 0; step < 2; step++) {
+        double[][] gw = new double[2][2];
+        double[] gb = new double[2];
+        for (int n = 0; n < 2; n++) {
+          double[] z = new double[2];
+          for (int o = 0; o < 2; o++) {
+            z[o] = b[o] + w[o][0] * x[n][0] + w[o][1] * x[n][1];
+          }
+          double m = Math.max(z[0], z[1]);
+          double e0 = Math.exp(z[0] - m);
+          double e1 = Math.exp(z[1] - m);
+          double[] p = {e0 / (e0 + e1), e1 / (e0 + e1)};
+          for (int o = 0; o < 2; o++) {
+            double g = (p[o] - (y[n] == o ? 1 : 0)) / 2;
+            gb[o] += g;
+            gw[o][0] += g * x[n][0];
+            gw[o][1] += g * x[n][1];
+          }
+        }
+        for (int o = 0; o < 2; o++) {
+          for (int i = 0; i < 2; i++) {
+            vw[o][i] = 0.9 * vw[o][i] - 0.0005 * lr * w[o][i] - lr * gw[o][i];
+            w[o][i] += vw[o][i];
+          }
+          vb[o] = 0.9 * vb[o] - 0.0005 * lr * b[o] - lr * gb[o];
+          b[o] += vb[o];
+        }
+      }
+      float[] trainedW = backend.download(net.parameters().get("fc.weight").value());
+      float[] trainedB = backend.download(net.parameters().get("fc.bias").value());
+      for (int o = 0; o < 2; o++) {
+        for (int i = 0; i < 2; i++) {
+          assertEquals(w[o][i], trainedW[o * 2 + i], 1e-6, "fc.weight[" + o + "][" + i + "]");
+        }
+        assertEquals(b[o], trainedB[o], 1e-6, "fc.bias[" + o + "]");
+      }
+      float[] velocity =
+          backend.download(trainer.optimizer().velocity(net.parameters().get("fc.weight")));
+      assertEquals(vw[1][0], velocity[2], 1e-6, "momentum buffer of fc.weight[1][0]");
+    }
+  }
+
+  @Test
+  void nonFiniteLossStopsTheRunNamingStepAndLayer() {
+    Config config = Alexnet4j.loadConfig(TINY);
+    Injector injector = Alexnet4j.createInjector(config);
+    NetworkSpec spec = injector.getInstance(NetworkParser.class).parse();
+    try (Backend backend = injector.getInstance(Backend.class);
+        Network net = spec.build(backend, backend.devices().get(0), 2, 1);
+        Trainer trainer = new Trainer(backend, net, TrainingSettings.from(config), 1)) {
+      InMemoryDataSource data =
+          new InMemoryDataSource(
+              Shape.of(2, 1, 1),
+              new float[] {1, Float.NaN, 2, 3},
+              new int[] {0, 1},
+              List.of("a", "b"),
+              0,
+              false);
+      List<String> ended = new ArrayList<>();
+      trainer.addListener(
+          new dev.alexnet4j.api.train.TrainingListener() {
+            @Override
+            public void runEnded(String reason) {
+              ended.add(reason);
+            }
+          });
+      NonFiniteException e = assertThrows(NonFiniteException.class, () -> trainer.fit(data, null));
+      assertEquals(0, e.step());
+      assertEquals("fc", e.layer());
+      assertTrue(e.getMessage().startsWith("step 0: the loss is NaN"), e.getMessage());
+      assertEquals(1, ended.size());
+      assertEquals(0, trainer.step(), "the bad step was not applied");
+    }
+  }
+
+  @Test
+  void dataThatDoesNotFitTheNetworkIsRefusedUpFront() {
+    Config config = Alexnet4j.loadConfig(TINY);
+    Injector injector = Alexnet4j.createInjector(config);
+    NetworkSpec spec = injector.getInstance(NetworkParser.class).parse();
+    try (Backend backend = injector.getInstance(Backend.class);
+        Network net = spec.build(backend, backend.devices().get(0), 2, 1);
+        Trainer trainer = new Trainer(backend, net, TrainingSettings.from(config), 1)) {
+      InMemoryDataSource threeClasses =
+          new InMemoryDataSource(
+              Shape.of(2, 1, 1), new float[4], new int[] {0, 2}, List.of("a", "b", "c"), 0, false);
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> trainer.fit(threeClasses, null));
+      assertEquals(
+          "the training data has 3 classes but the network has 2 outputs; set the class count in"
+              + " config to match",
+          e.getMessage());
+    }
+  }
+}

@@ -93,6 +93,7 @@ public final class ImageLoader implements DataSource {
   }
 
   /** Rows per image in a batch: 10 for the paper's test views, otherwise 1. */
+  @Override
   public int viewsPerImage() {
     return renderer.rowsPerImage();
   }

@@ -24,6 +24,7 @@ public final class StatisticsCache {
   private static final Logger LOG = LoggerFactory.getLogger(StatisticsCache.class);
   private static final long MAGIC = 0x414e34_53544154L; // "AN4STAT"
   private static final int FORMAT = 1;
+  private static final String RUN_COPY = "run-copy";
 
   private StatisticsCache() {}
 
@@ -65,6 +66,23 @@ public final class StatisticsCache {
       throw new UncheckedIOException("cannot write statistics cache " + file, e);
     }
     return stats;
+  }
+
+  /**
+   * Copies statistics into a run folder, so that evaluation and prediction subtract the training
+   * mean without the training data at hand.
+   */
+  public static void save(Path file, DatasetStatistics stats) throws IOException {
+    write(file, RUN_COPY, stats);
+  }
+
+  /** Statistics saved with {@link #save}. */
+  public static DatasetStatistics load(Path file) throws IOException {
+    try {
+      return read(file, RUN_COPY);
+    } catch (java.io.EOFException e) {
+      throw new IOException(file + ": truncated statistics file", e);
+    }
   }
 
   /** The cache file for {@code data} under {@code settings}. */

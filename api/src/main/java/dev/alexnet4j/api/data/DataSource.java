@@ -15,6 +15,15 @@ public interface DataSource extends AutoCloseable {
   long size();
 
   /**
+   * Rows each sample occupies in a batch: 1, or e.g. 10 for the paper's ten test views, delivered
+   * as consecutive rows so an evaluator can average them. {@code epoch(e, n)} then yields batches
+   * of {@code n * viewsPerImage()} rows, and a batch's count counts rows.
+   */
+  default int viewsPerImage() {
+    return 1;
+  }
+
+  /**
    * The batches of one epoch, in an order fixed by the source's seed and {@code epoch}. The
    * iterator must be closed (it may own threads).
    */

@@ -24,13 +24,15 @@ import java.util.SplittableRandom;
  * loss. It owns its layers and their parameters; close it to free them.
  */
 public final class Network implements AutoCloseable {
+  private final Device device;
   private final Shape input;
   private final List<Layer> layers;
   private final LossLayer loss;
   private final Map<String, Parameter> parameters;
   private final Tensor[] lastOutputs;
 
-  private Network(Shape input, List<Layer> layers) {
+  private Network(Device device, Shape input, List<Layer> layers) {
+    this.device = device;
     this.input = input;
     this.layers = List.copyOf(layers);
     Layer last = layers.get(layers.size() - 1);
@@ -60,7 +62,12 @@ public final class Network implements AutoCloseable {
       layers.forEach(Layer::close);
       throw e;
     }
-    return new Network(spec.input().batchOf(batch), layers);
+    return new Network(device, spec.input().batchOf(batch), layers);
+  }
+
+  /** The device it was built on. */
+  public Device device() {
+    return device;
   }
 
   /** The batched input shape it was built for. */

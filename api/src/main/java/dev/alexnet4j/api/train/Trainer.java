@@ -66,7 +66,7 @@ public final class Trainer implements AutoCloseable {
     this.seed = seed;
     Shape out = network.layers().get(network.layers().size() - 1).outputShape();
     this.classes = out.channels();
-    Device device = network.parameters().values().iterator().next().value().device();
+    Device device = network.device();
     this.sgd = new Sgd(backend, network.parameters().values());
     this.topK = backend.topK(device, out.batch(), classes, Math.min(5, classes));
     this.input = backend.zeros(device, network.inputShape());

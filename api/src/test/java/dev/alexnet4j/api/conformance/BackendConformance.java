@@ -22,9 +22,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The base of every conformance class: one backend per test class, made by {@link
- * #createBackend()} before the first test and closed after the last, and the tensors and plans of
- * each test closed after it.
+ * The base of every conformance class: one backend per test class, made by {@link #createBackend()}
+ * before the first test and closed after the last, and the tensors and plans of each test closed
+ * after it.
  *
  * <p>A backend module runs a family of checks by extending its class, e.g.
  *
@@ -106,7 +106,9 @@ public abstract class BackendConformance {
     return data;
   }
 
-  /** A failure-message prefix naming backend, op and case, e.g. {@code [nd4j] lrn backward [case]}. */
+  /**
+   * A failure-message prefix naming backend, op and case, e.g. {@code [nd4j] lrn backward [case]}.
+   */
   protected final String what(String op, Object testCase) {
     return "[" + backend.name() + "] " + op + " [" + testCase + "]";
   }
@@ -198,11 +200,7 @@ public abstract class BackendConformance {
    *     scalar loss
    */
   protected static void assertFloatFiniteDifferences(
-      String what,
-      float[] x,
-      int[] coordinates,
-      ToDoubleFunction<float[]> loss,
-      float[] gradient) {
+      String what, float[] x, int[] coordinates, ToDoubleFunction<float[]> loss, float[] gradient) {
     Tolerance tolerance = Tolerances.FLOAT_FINITE_DIFFERENCE;
     StringBuilder failures = new StringBuilder();
     int bad = 0;
@@ -221,9 +219,6 @@ public abstract class BackendConformance {
         x[i] = saved;
       }
       double numeric = (lossPlus - lossMinus) / ((double) plus - (double) minus);
-      if (System.getProperty("margin.debug") != null) {
-        System.err.println("MARGIN " + Math.abs(gradient[i] - numeric) / tolerance.bound(numeric) + " FD " + what);
-      }
       if (!tolerance.accepts(gradient[i], numeric)) {
         bad++;
         failures

@@ -25,9 +25,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * convolutions at batch 1.
  *
  * <p>For the AlexNet shapes the forward is compared in full, but the gradients only at {@value
- * #REFERENCE_SAMPLES} random elements each (bias gradients in full), evaluated with the
- * reference's single-element sums: a full double pass over conv2's or conv3's gradients would
- * dominate the suite's run time and prove little more.
+ * #REFERENCE_SAMPLES} random elements each (bias gradients in full), evaluated with the reference's
+ * single-element sums: a full double pass over conv2's or conv3's gradients would dominate the
+ * suite's run time and prove little more.
  */
 public abstract class ConvolutionConformance extends BackendConformance {
 
@@ -54,7 +54,9 @@ public abstract class ConvolutionConformance extends BackendConformance {
   static Stream<Case> smallCases() {
     return Stream.of(
         new Case(
-            "1x3x7x5 to 4, k3", Shape.nchw(1, 3, 7, 5), ConvolutionGeometry.square(3, 4, 3, 1, 0, 1),
+            "1x3x7x5 to 4, k3",
+            Shape.nchw(1, 3, 7, 5),
+            ConvolutionGeometry.square(3, 4, 3, 1, 0, 1),
             false),
         new Case(
             "2x4x7x5 to 6, k3 s2 p1 groups 2",
@@ -77,7 +79,9 @@ public abstract class ConvolutionConformance extends BackendConformance {
             ConvolutionGeometry.square(3, 8, 11, 4, 0, 1),
             false),
         new Case(
-            "2x4x5x3 to 3, k1", Shape.nchw(2, 4, 5, 3), ConvolutionGeometry.square(4, 3, 1, 1, 0, 1),
+            "2x4x5x3 to 3, k1",
+            Shape.nchw(2, 4, 5, 3),
+            ConvolutionGeometry.square(4, 3, 1, 1, 0, 1),
             false),
         new Case(
             "1x3x8x8 to 2, k3 s3 (last column unread)",
@@ -131,10 +135,13 @@ public abstract class ConvolutionConformance extends BackendConformance {
 
   /** The first layer's plan, built without an input gradient, on a small shape and on conv1. */
   static Stream<Case> firstLayerCases() {
-    return Stream.of(smallCases().findFirst().orElseThrow(), alexNetCases().findFirst().orElseThrow());
+    return Stream.of(
+        smallCases().findFirst().orElseThrow(), alexNetCases().findFirst().orElseThrow());
   }
 
-  /** Host data of one case: input in [-1, 1], weights of variance 1 / fan-in, so y is of order 1. */
+  /**
+   * Host data of one case: input in [-1, 1], weights of variance 1 / fan-in, so y is of order 1.
+   */
   private record Data(float[] x, float[] w, float[] b, float[] dy) {
     static Data of(Case c, String salt) {
       SplittableRandom random = random(c.name() + salt);
@@ -184,10 +191,10 @@ public abstract class ConvolutionConformance extends BackendConformance {
     Data d = Data.of(c, "");
     Tensor y =
         plan(c, true)
-            .forward(
-                upload(c.input(), d.x()), upload(c.geometry().weightShape(), d.w()), null);
+            .forward(upload(c.input(), d.x()), upload(c.geometry().weightShape(), d.w()), null);
     double[] expected =
-        ReferenceConvolution.forward(toDouble(d.x()), c.input(), toDouble(d.w()), null, c.geometry());
+        ReferenceConvolution.forward(
+            toDouble(d.x()), c.input(), toDouble(d.w()), null, c.geometry());
     assertClose(
         what("convolution forward without bias", c),
         download(y),
@@ -260,7 +267,9 @@ public abstract class ConvolutionConformance extends BackendConformance {
     ConvolutionPlan plan = plan(c, true);
     Shape weightShape = c.geometry().weightShape();
     plan.forward(
-        upload(c.input(), first.x()), upload(weightShape, first.w()), upload(biasShape(c), first.b()));
+        upload(c.input(), first.x()),
+        upload(weightShape, first.w()),
+        upload(biasShape(c), first.b()));
     Tensor y =
         plan.forward(
             upload(c.input(), second.x()),
@@ -270,7 +279,11 @@ public abstract class ConvolutionConformance extends BackendConformance {
         what("convolution second forward", c),
         download(y),
         ReferenceConvolution.forward(
-            toDouble(second.x()), c.input(), toDouble(second.w()), toDouble(second.b()), c.geometry()),
+            toDouble(second.x()),
+            c.input(),
+            toDouble(second.w()),
+            toDouble(second.b()),
+            c.geometry()),
         c.output(),
         Tolerances.forReduction(c.reduction()));
     Tensor weightGradient = zeros(weightShape);

@@ -56,10 +56,26 @@ public abstract class LrnConformance extends BackendConformance {
 
   static Stream<Case> alexNetCases() {
     return Stream.of(
-        new Case("AlexNet LRN1 1x96x55x55, groups 1", Shape.nchw(1, 96, 55, 55), LrnParameters.paper(1), 10),
-        new Case("AlexNet LRN1 1x96x55x55, groups 2", Shape.nchw(1, 96, 55, 55), LrnParameters.paper(2), 10),
-        new Case("AlexNet LRN2 1x256x27x27, groups 1", Shape.nchw(1, 256, 27, 27), LrnParameters.paper(1), 10),
-        new Case("AlexNet LRN2 1x256x27x27, groups 2", Shape.nchw(1, 256, 27, 27), LrnParameters.paper(2), 10));
+        new Case(
+            "AlexNet LRN1 1x96x55x55, groups 1",
+            Shape.nchw(1, 96, 55, 55),
+            LrnParameters.paper(1),
+            10),
+        new Case(
+            "AlexNet LRN1 1x96x55x55, groups 2",
+            Shape.nchw(1, 96, 55, 55),
+            LrnParameters.paper(2),
+            10),
+        new Case(
+            "AlexNet LRN2 1x256x27x27, groups 1",
+            Shape.nchw(1, 256, 27, 27),
+            LrnParameters.paper(1),
+            10),
+        new Case(
+            "AlexNet LRN2 1x256x27x27, groups 2",
+            Shape.nchw(1, 256, 27, 27),
+            LrnParameters.paper(2),
+            10));
   }
 
   static Stream<Case> allCases() {

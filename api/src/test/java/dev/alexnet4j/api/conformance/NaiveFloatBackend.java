@@ -22,6 +22,7 @@ import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -114,7 +115,8 @@ public final class NaiveFloatBackend implements Backend {
     NaiveTensor t = open(target);
     requireLength("add", s.data.length, t.shape);
     if (!s.device.equals(t.device)) {
-      throw new IllegalArgumentException("add needs one device, got " + s.device + " and " + t.device);
+      throw new IllegalArgumentException(
+          "add needs one device, got " + s.device + " and " + t.device);
     }
     for (int i = 0; i < s.data.length; i++) {
       t.data[i] += s.data[i];
@@ -127,7 +129,8 @@ public final class NaiveFloatBackend implements Backend {
     NaiveTensor t = open(y);
     requireLength("axpy", s.data.length, t.shape);
     if (!s.device.equals(t.device)) {
-      throw new IllegalArgumentException("axpy needs one device, got " + s.device + " and " + t.device);
+      throw new IllegalArgumentException(
+          "axpy needs one device, got " + s.device + " and " + t.device);
     }
     for (int i = 0; i < s.data.length; i++) {
       t.data[i] += alpha * s.data[i];
@@ -341,7 +344,8 @@ public final class NaiveFloatBackend implements Backend {
     public Tensor forward(Tensor input, Tensor weight, Tensor bias) {
       x = data("convolution input", input, device, in);
       w = data("convolution weight", weight, device, g.weightShape());
-      float[] b = bias == null ? null : data("convolution bias", bias, device, Shape.of(out.channels()));
+      float[] b =
+          bias == null ? null : data("convolution bias", bias, device, Shape.of(out.channels()));
       int cg = g.inChannels() / g.groups();
       int og = g.outChannels() / g.groups();
       for (int n = 0; n < out.batch(); n++) {
@@ -361,7 +365,9 @@ public final class NaiveFloatBackend implements Backend {
                     if (v >= 0 && v < in.width()) {
                       sum +=
                           w[((o * cg + c) * g.kernelHeight() + i) * g.kernelWidth() + j]
-                              * x[((n * in.channels() + c0 + c) * in.height() + h) * in.width() + v];
+                              * x[
+                                  ((n * in.channels() + c0 + c) * in.height() + h) * in.width()
+                                      + v];
                     }
                   }
                 }
@@ -648,8 +654,12 @@ public final class NaiveFloatBackend implements Backend {
     Dropout(Device device, Shape in, DropoutGeometry g) {
       if (g.channelOffset() + in.channels() > g.totalChannels()) {
         throw new IllegalArgumentException(
-            "dropout slice of " + in.channels() + " channels at " + g.channelOffset()
-                + " exceeds " + g.totalChannels());
+            "dropout slice of "
+                + in.channels()
+                + " channels at "
+                + g.channelOffset()
+                + " exceeds "
+                + g.totalChannels());
       }
       this.device = device;
       this.in = in;
@@ -736,6 +746,9 @@ public final class NaiveFloatBackend implements Backend {
       }
       if (inputGradient && (dx == null || !dx.shape.equals(shape))) {
         // The plan learns the input's shape only here: dx must be shaped like it.
+        if (dx != null) {
+          dx.close();
+        }
         dx = (NaiveTensor) zeros(device, shape);
       }
       return y;
@@ -745,7 +758,10 @@ public final class NaiveFloatBackend implements Backend {
     public Tensor backward(Tensor outputGradient, Tensor weightGradient, Tensor biasGradient) {
       float[] dy = data("dense output gradient", outputGradient, device, Shape.of(batch, out));
       float[] dw = data("dense weight gradient", weightGradient, device, Shape.of(out, in));
-      float[] db = biasGradient == null ? null : data("dense bias gradient", biasGradient, device, Shape.of(out));
+      float[] db =
+          biasGradient == null
+              ? null
+              : data("dense bias gradient", biasGradient, device, Shape.of(out));
       for (int o = 0; o < out; o++) {
         for (int i = 0; i < in; i++) {
           float sum = 0f;
@@ -874,8 +890,7 @@ public final class NaiveFloatBackend implements Backend {
     }
 
     @Override
-    public void update(
-        Tensor weight, Tensor gradient, Tensor velocity, SgdHyperparameters hp) {
+    public void update(Tensor weight, Tensor gradient, Tensor velocity, SgdHyperparameters hp) {
       float[] w = data("SGD weight", weight, device, null);
       float[] g = data("SGD gradient", gradient, device, weight.shape());
       float[] v = data("SGD velocity", velocity, device, weight.shape());
@@ -949,7 +964,7 @@ public final class NaiveFloatBackend implements Backend {
         }
         offset += channels;
       }
-      return grads;
+      return Collections.unmodifiableList(grads);
     }
 
     @Override

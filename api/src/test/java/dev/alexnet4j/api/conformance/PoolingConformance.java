@@ -40,7 +40,8 @@ public abstract class PoolingConformance extends BackendConformance {
   static Stream<Case> smallCases() {
     return Stream.of(
         new Case("1x1x7x5, 3/2", Shape.nchw(1, 1, 7, 5), new PoolingGeometry(3, 2, 0)),
-        new Case("2x3x8x8, 2/2 (not overlapping)", Shape.nchw(2, 3, 8, 8), new PoolingGeometry(2, 2, 0)),
+        new Case(
+            "2x3x8x8, 2/2 (not overlapping)", Shape.nchw(2, 3, 8, 8), new PoolingGeometry(2, 2, 0)),
         new Case("1x2x7x7, 3/2 pad 1", Shape.nchw(1, 2, 7, 7), new PoolingGeometry(3, 2, 1)),
         new Case("2x5x6x9, 3/1 pad 1", Shape.nchw(2, 5, 6, 9), new PoolingGeometry(3, 1, 1)),
         new Case("1x3x5x7, 3/3 pad 2", Shape.nchw(1, 3, 5, 7), new PoolingGeometry(3, 3, 2)),
@@ -49,9 +50,18 @@ public abstract class PoolingConformance extends BackendConformance {
 
   static Stream<Case> alexNetCases() {
     return Stream.of(
-        new Case("AlexNet pool1 1x96x55x55, 3/2", Shape.nchw(1, 96, 55, 55), new PoolingGeometry(3, 2, 0)),
-        new Case("AlexNet pool2 1x256x27x27, 3/2", Shape.nchw(1, 256, 27, 27), new PoolingGeometry(3, 2, 0)),
-        new Case("AlexNet pool5 1x256x13x13, 3/2", Shape.nchw(1, 256, 13, 13), new PoolingGeometry(3, 2, 0)));
+        new Case(
+            "AlexNet pool1 1x96x55x55, 3/2",
+            Shape.nchw(1, 96, 55, 55),
+            new PoolingGeometry(3, 2, 0)),
+        new Case(
+            "AlexNet pool2 1x256x27x27, 3/2",
+            Shape.nchw(1, 256, 27, 27),
+            new PoolingGeometry(3, 2, 0)),
+        new Case(
+            "AlexNet pool5 1x256x13x13, 3/2",
+            Shape.nchw(1, 256, 13, 13),
+            new PoolingGeometry(3, 2, 0)));
   }
 
   static Stream<Case> allCases() {
@@ -66,8 +76,8 @@ public abstract class PoolingConformance extends BackendConformance {
   }
 
   /**
-   * Grid spacing of the inputs: five float finite-difference steps, so a perturbation never
-   * changes which element wins a window.
+   * Grid spacing of the inputs: five float finite-difference steps, so a perturbation never changes
+   * which element wins a window.
    */
   private static final double SPACING = 5 * Tolerances.FLOAT_STEP;
 

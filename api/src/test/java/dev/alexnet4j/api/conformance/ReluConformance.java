@@ -15,8 +15,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * ReLU against {@link ReferenceRelu}, bit exact: it only selects x or 0. Inputs include exact
- * zeros (of both signs), whose gradient must be 0.
+ * ReLU against {@link ReferenceRelu}, bit exact: it only selects x or 0. Inputs include exact zeros
+ * (of both signs), whose gradient must be 0.
  */
 public abstract class ReluConformance extends BackendConformance {
 
@@ -79,7 +79,10 @@ public abstract class ReluConformance extends BackendConformance {
     Tensor y = plan.forward(upload(c.input(), x));
     assertEquals(c.input(), y.shape(), what("ReLU output shape", c));
     assertClose(
-        what("ReLU forward", c), download(y), ReferenceRelu.forward(toDouble(x)), c.input(),
+        what("ReLU forward", c),
+        download(y),
+        ReferenceRelu.forward(toDouble(x)),
+        c.input(),
         Tolerances.EXACT);
     assertClose(
         what("ReLU backward (0 where x <= 0)", c),

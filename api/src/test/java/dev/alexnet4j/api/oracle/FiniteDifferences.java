@@ -13,8 +13,8 @@ import java.util.function.UnaryOperator;
  * e_i)) / 2h, with error h^2 / 6 |f'''| plus rounding of about eps |f| / h.
  *
  * <p>Vector-valued ops are checked through a random projection L(x) = sum_j r_j op(x)_j, whose
- * gradient is the op's backward applied to the output gradient r: one scalar per op exercises
- * every output element.
+ * gradient is the op's backward applied to the output gradient r: one scalar per op exercises every
+ * output element.
  */
 public final class FiniteDifferences {
   private FiniteDifferences() {}

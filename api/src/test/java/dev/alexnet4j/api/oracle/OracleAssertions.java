@@ -85,7 +85,10 @@ public final class OracleAssertions {
     }
   }
 
-  /** {@code flat} and, when a shape is known, its multi-dimensional index, e.g. {@code 17 [0, 1, 2, 3]}. */
+  /**
+   * {@code flat} and, when a shape is known, its multi-dimensional index, e.g. {@code 17 [0, 1, 2,
+   * 3]}.
+   */
   public static String describeIndex(int flat, Shape shape) {
     if (shape == null || flat < 0 || flat >= shape.size()) {
       return "index " + flat;
@@ -129,7 +132,7 @@ public final class OracleAssertions {
       if (!tolerance.accepts(a, e)) {
         if (bad < LISTED) {
           listed
-              .append("\n  at ")
+              .append("\n  element ")
               .append(describeIndex(indices[j], shape))
               .append(": actual ")
               .append(a)
@@ -142,14 +145,6 @@ public final class OracleAssertions {
         }
         bad++;
       }
-    }
-    if (System.getProperty("margin.debug") != null) {
-      double worst = 0;
-      for (int j = 0; j < indices.length; j++) {
-        double e = expected.applyAsDouble(j);
-        worst = Math.max(worst, Math.abs(actual.applyAsDouble(j) - e) / Math.max(1e-300, tolerance.bound(e)));
-      }
-      System.err.println("MARGIN " + worst + " " + tolerance.name() + " " + what);
     }
     if (bad > 0) {
       fail(

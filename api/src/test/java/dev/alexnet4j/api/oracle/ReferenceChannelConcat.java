@@ -5,8 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Concatenation along axis 1 of tensors [N, C_k, ...] that agree on every other axis (rank 2
- * [N, F] or rank 4 NCHW alike), and its gradient, the split:
+ * Concatenation along axis 1 of tensors [N, C_k, ...] that agree on every other axis (rank 2 [N, F]
+ * or rank 4 NCHW alike), and its gradient, the split:
  *
  * <pre>
  * y[n, (C_0 + ... + C_{k-1}) + c, rest] = x_k[n, c, rest]
@@ -61,7 +61,8 @@ public final class ReferenceChannelConcat {
       for (int n = 0; n < whole.batch(); n++) {
         for (int c = 0; c < channels; c++) {
           for (int r = 0; r < rest; r++) {
-            part[(n * channels + c) * rest + r] = dy[(n * whole.channels() + offset + c) * rest + r];
+            part[(n * channels + c) * rest + r] =
+                dy[(n * whole.channels() + offset + c) * rest + r];
           }
         }
       }

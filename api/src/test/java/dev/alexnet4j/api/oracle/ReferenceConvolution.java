@@ -4,8 +4,8 @@ import dev.alexnet4j.api.backend.ConvolutionGeometry;
 import dev.alexnet4j.api.tensor.Shape;
 
 /**
- * Grouped 2-D convolution in double, NCHW input x [N, C, H, W], weights w [O, C / g, kH, kW],
- * bias b [O], output y [N, O, OH, OW]:
+ * Grouped 2-D convolution in double, NCHW input x [N, C, H, W], weights w [O, C / g, kH, kW], bias
+ * b [O], output y [N, O, OH, OW]:
  *
  * <pre>
  * y[n, o, p, q] = b[o] + sum_{c' < C/g, i < kH, j < kW}
@@ -49,7 +49,14 @@ public final class ReferenceConvolution {
 
   /** One output element y[n, o, p, q]. */
   public static double outputAt(
-      double[] x, Shape input, double[] w, double[] b, ConvolutionGeometry g, int n, int o, int p,
+      double[] x,
+      Shape input,
+      double[] w,
+      double[] b,
+      ConvolutionGeometry g,
+      int n,
+      int o,
+      int p,
       int q) {
     int inPerGroup = g.inChannels() / g.groups();
     int outPerGroup = g.outChannels() / g.groups();

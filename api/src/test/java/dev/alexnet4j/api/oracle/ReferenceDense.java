@@ -17,8 +17,7 @@ public final class ReferenceDense {
   private ReferenceDense() {}
 
   /** {@code b} may be null for no bias. */
-  public static double[] forward(
-      double[] x, double[] w, double[] b, int batch, int in, int out) {
+  public static double[] forward(double[] x, double[] w, double[] b, int batch, int in, int out) {
     double[] y = new double[batch * out];
     for (int n = 0; n < batch; n++) {
       for (int o = 0; o < out; o++) {

@@ -7,8 +7,8 @@ import dev.alexnet4j.api.tensor.Shape;
 /**
  * Inverted dropout in double with the mask of {@link DropoutMask}. Element (n, c, rest) of a local
  * tensor of shape [N, C, ...] holding channels [offset, offset + C) of a layer with T channels has
- * the global index (n T + offset + c) R + rest, R the product of the dimensions after the
- * channels, and
+ * the global index (n T + offset + c) R + rest, R the product of the dimensions after the channels,
+ * and
  *
  * <pre>
  * y = x * keep / (1 - rate),   dx = dy * keep / (1 - rate),   keep = DropoutMask.keep(key, index, rate)
@@ -19,7 +19,9 @@ import dev.alexnet4j.api.tensor.Shape;
 public final class ReferenceDropout {
   private ReferenceDropout() {}
 
-  /** The global index of local flat element {@code flat}; wraps like the backends' int arithmetic. */
+  /**
+   * The global index of local flat element {@code flat}; wraps like the backends' int arithmetic.
+   */
   public static int globalIndex(Shape shape, DropoutGeometry g, int flat) {
     int rest = (int) (shape.sampleSize() / shape.channels());
     int n = flat / (shape.channels() * rest);
@@ -38,8 +40,7 @@ public final class ReferenceDropout {
     return keep;
   }
 
-  public static double[] forward(
-      double[] x, Shape shape, DropoutGeometry g, long seed, long step) {
+  public static double[] forward(double[] x, Shape shape, DropoutGeometry g, long seed, long step) {
     return apply(x, keepMask(shape, g, seed, step), g.rate());
   }
 

@@ -102,7 +102,12 @@ public final class ReferenceLrn {
   private static void requireDivisible(Shape shape, LrnParameters p) {
     if (shape.channels() % p.groups() != 0) {
       throw new IllegalArgumentException(
-          "LRN groups " + p.groups() + " must divide the " + shape.channels() + " channels of " + shape);
+          "LRN groups "
+              + p.groups()
+              + " must divide the "
+              + shape.channels()
+              + " channels of "
+              + shape);
     }
   }
 }

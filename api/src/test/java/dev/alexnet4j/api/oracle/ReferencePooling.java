@@ -38,7 +38,8 @@ public final class ReferencePooling {
    * The flat input index of the maximum of window (n, c, i, j): the first one in row-major scan
    * order on ties. Every window holds at least one real element because pad < kernel.
    */
-  public static int argmaxAt(double[] x, Shape input, PoolingGeometry g, int n, int c, int i, int j) {
+  public static int argmaxAt(
+      double[] x, Shape input, PoolingGeometry g, int n, int c, int i, int j) {
     int best = -1;
     for (int a = 0; a < g.kernel(); a++) {
       for (int b = 0; b < g.kernel(); b++) {

@@ -1,8 +1,8 @@
 package dev.alexnet4j.api.oracle;
 
 /**
- * The rectified linear unit in double: y = max(0, x); dx = dy where x > 0, else 0 (the gradient
- * at x = 0 is taken as 0).
+ * The rectified linear unit in double: y = max(0, x); dx = dy where x > 0, else 0 (the gradient at
+ * x = 0 is taken as 0).
  */
 public final class ReferenceRelu {
   private ReferenceRelu() {}

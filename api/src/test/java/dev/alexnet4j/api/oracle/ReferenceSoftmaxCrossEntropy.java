@@ -1,8 +1,8 @@
 package dev.alexnet4j.api.oracle;
 
 /**
- * Softmax and the mean multinomial logistic loss in double over logits z [N, C] and integer
- * labels t:
+ * Softmax and the mean multinomial logistic loss in double over logits z [N, C] and integer labels
+ * t:
  *
  * <pre>
  * p[n, c] = exp(z[n, c] - m[n]) / sum_j exp(z[n, j] - m[n]),   m[n] = max_j z[n, j]

@@ -1,9 +1,9 @@
 package dev.alexnet4j.api.oracle;
 
 /**
- * An elementwise closeness bound: {@code |actual - expected| <= absolute + relative *
- * |expected|}. The absolute part covers elements near zero, where cancellation makes a relative
- * bound meaningless; the relative part covers large elements.
+ * An elementwise closeness bound: {@code |actual - expected| <= absolute + relative * |expected|}.
+ * The absolute part covers elements near zero, where cancellation makes a relative bound
+ * meaningless; the relative part covers large elements.
  *
  * @param name how failure messages refer to it, e.g. {@code FORWARD}
  */
@@ -11,7 +11,12 @@ public record Tolerance(String name, double relative, double absolute) {
   public Tolerance {
     if (!(relative >= 0) || !(absolute >= 0)) {
       throw new IllegalArgumentException(
-          "tolerance " + name + " needs relative and absolute >= 0, got " + relative + ", " + absolute);
+          "tolerance "
+              + name
+              + " needs relative and absolute >= 0, got "
+              + relative
+              + ", "
+              + absolute);
     }
   }
 

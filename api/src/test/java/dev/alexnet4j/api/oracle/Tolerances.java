@@ -5,13 +5,13 @@ package dev.alexnet4j.api.oracle;
  *
  * <p>Backends compute in float32 (unit roundoff u = 2^-24, about 6e-8); the reference computes in
  * double on the same float inputs, so its error is negligible and each bound is the float32 error
- * of the backend alone. The suite scales its random data so that outputs and gradients are of
- * order 1 (weights drawn with variance 1 / fan-in, inputs and output gradients in [-1, 1]); the
- * absolute parts below assume that scale.
+ * of the backend alone. The suite scales its random data so that outputs and gradients are of order
+ * 1 (weights drawn with variance 1 / fan-in, inputs and output gradients in [-1, 1]); the absolute
+ * parts below assume that scale.
  *
  * <p>The bounds assume true float32 arithmetic. TF32 tensor-core math (10-bit mantissa, the cuDNN
- * default for float convolutions on Ampere and later) has errors near 1e-3 relative and is meant
- * to fail the conformance suite: the paper's numbers are float32.
+ * default for float convolutions on Ampere and later) has errors near 1e-3 relative and is meant to
+ * fail the conformance suite: the paper's numbers are float32.
  */
 public final class Tolerances {
   private Tolerances() {}
@@ -38,8 +38,8 @@ public final class Tolerances {
   public static final Tolerance SGD_UPDATE = new Tolerance("SGD_UPDATE", 1e-5, 1e-6);
 
   /**
-   * Forward ops without long sums: max pooling (exact in float), LRN (a five-term sum and a pow,
-   * a few u), softmax (a 1000-term sum of exponentials: about sqrt(1000) u = 2e-6 relative in the
+   * Forward ops without long sums: max pooling (exact in float), LRN (a five-term sum and a pow, a
+   * few u), softmax (a 1000-term sum of exponentials: about sqrt(1000) u = 2e-6 relative in the
    * worst case of a sequential sum), the loss, and convolutions or dense layers whose reduction is
    * at most {@link #SHORT_REDUCTION} terms. A naive float sum of K terms of order 1 / sqrt(K) each
    * errs by about u sqrt(K) (random-walk rounding), 2e-6 for K = 1024: 1e-5 absolute and 1e-4
@@ -49,15 +49,15 @@ public final class Tolerances {
 
   /**
    * Reductions longer than {@link #SHORT_REDUCTION} terms use {@link #LARGE_REDUCTION}; at most
-   * this many use {@link #FORWARD}. AlexNet's conv1 (K = 363) is short; conv2 to conv5 (K = 1200
-   * to 2304) and fc6 to fc8 (K = 4096 and 9216) are long.
+   * this many use {@link #FORWARD}. AlexNet's conv1 (K = 363) is short; conv2 to conv5 (K = 1200 to
+   * 2304) and fc6 to fc8 (K = 4096 and 9216) are long.
    */
   public static final int SHORT_REDUCTION = 1024;
 
   /**
    * Convolution and dense forward with a long reduction, e.g. fc6 with K = 9216. The naive
-   * sequential float sum errs by about u sqrt(K) |y| to u K |y| in adversarial orders: 6e-6 to
-   * 5e-4 relative at K = 9216. GPU libraries add their own orders (split-K GEMM, Winograd and FFT
+   * sequential float sum errs by about u sqrt(K) |y| to u K |y| in adversarial orders: 6e-6 to 5e-4
+   * relative at K = 9216. GPU libraries add their own orders (split-K GEMM, Winograd and FFT
    * convolution, whose transforms lose a further digit). 1e-3 relative and 1e-4 absolute accept
    * those and still fail any indexing or layout bug, which errs by the size of the output.
    */
@@ -72,11 +72,10 @@ public final class Tolerances {
   public static final Tolerance GRADIENT = new Tolerance("GRADIENT", 1e-3, 1e-4);
 
   /**
-   * Gradients of the local ops (LRN, max pooling, softmax cross-entropy): no long sums, but
-   * chained products and powers (LRN: s^-beta, s^(-beta - 1), a five-term window sum of g y / s)
-   * whose two terms can cancel. Twice {@link #FORWARD}, still small enough that the cross-channel
-   * terms of the LRN gradient in the suite's cases (at least 1e-2 of the result) cannot hide in
-   * it.
+   * Gradients of the local ops (LRN, max pooling, softmax cross-entropy): no long sums, but chained
+   * products and powers (LRN: s^-beta, s^(-beta - 1), a five-term window sum of g y / s) whose two
+   * terms can cancel. Twice {@link #FORWARD}, still small enough that the cross-channel terms of
+   * the LRN gradient in the suite's cases (at least 1e-2 of the result) cannot hide in it.
    */
   public static final Tolerance LOCAL_GRADIENT = new Tolerance("LOCAL_GRADIENT", 2e-4, 2e-5);
 
@@ -88,19 +87,19 @@ public final class Tolerances {
   public static final double DOUBLE_STEP = 1e-5;
 
   /**
-   * Reference backward against double central differences of the reference forward: 1e-6
-   * relative, with 1e-8 absolute for near-zero derivatives where rounding (1e-10, see {@link
-   * #DOUBLE_STEP}) dominates.
+   * Reference backward against double central differences of the reference forward: 1e-6 relative,
+   * with 1e-8 absolute for near-zero derivatives where rounding (1e-10, see {@link #DOUBLE_STEP})
+   * dominates.
    */
   public static final Tolerance REFERENCE_FINITE_DIFFERENCE =
       new Tolerance("REFERENCE_FINITE_DIFFERENCE", 1e-6, 1e-8);
 
   /**
-   * Step of the float32 central differences run on a backend. Float rounding of the outputs
-   * (about u |y| per changed element) is divided by 2h, so h must be large: with h = 1e-2 the
-   * rounding noise is about 1e-5 per changed output. Linear ops (convolution, dense, dropout,
-   * concatenation) have no truncation error; piecewise-linear ones (ReLU, max pooling) get inputs
-   * kept further than h from every kink; LRN and softmax truncate by h^2 / 6 |f'''|, about 1e-5.
+   * Step of the float32 central differences run on a backend. Float rounding of the outputs (about
+   * u |y| per changed element) is divided by 2h, so h must be large: with h = 1e-2 the rounding
+   * noise is about 1e-5 per changed output. Linear ops (convolution, dense, dropout, concatenation)
+   * have no truncation error; piecewise-linear ones (ReLU, max pooling) get inputs kept further
+   * than h from every kink; LRN and softmax truncate by h^2 / 6 |f'''|, about 1e-5.
    */
   public static final double FLOAT_STEP = 1e-2;
 
@@ -116,11 +115,23 @@ public final class Tolerances {
   /**
    * How far, in standard deviations sqrt(rate (1 - rate) / units), the kept fraction of a dropout
    * mask may stray from 1 - rate. The mask is a fixed function of its inputs, so the check is
-   * deterministic; 5 sigma only says the hash is not biased, without tuning to one seed.
+   * deterministic; 5 sigma only says the hash is not biased, without tuning to one seed. The same
+   * bound applies to the share of units on which two independent masks disagree.
    */
   public static final double DROPOUT_SIGMAS = 5;
 
-  /** {@link #FORWARD} for reductions of at most {@link #SHORT_REDUCTION} terms, else {@link #LARGE_REDUCTION}. */
+  /**
+   * Absolute bound of the reference self-test's hand-computed examples and of its comparisons of
+   * two double derivations of one quantity (gathered and scattered input gradients, chain rule and
+   * closed-form LRN backward): a few double roundings of values of order 1 to 100, far below any
+   * mistake.
+   */
+  public static final double DOUBLE_ROUNDING = 1e-12;
+
+  /**
+   * {@link #FORWARD} for reductions of at most {@link #SHORT_REDUCTION} terms, else {@link
+   * #LARGE_REDUCTION}.
+   */
   public static Tolerance forReduction(long terms) {
     return terms <= SHORT_REDUCTION ? FORWARD : LARGE_REDUCTION;
   }

@@ -116,7 +116,7 @@ class AlexNetDefinitionTest {
         small.layers().stream().map(LayerSpec::type).toList(),
         "same layer types in the same order");
     NetworkSummary s = small.summary();
-    assertEquals(Shape.of(1, 32, 32), s.input());
+    assertEquals(Shape.of(3, 32, 32), s.input());
     assertEquals(Shape.of(64, 3, 3), s.row("pool5").output());
     assertEquals(Shape.of(10), s.row("fc8").output());
     assertTrue(s.totalParameters() < 1_000_000, s.toString());

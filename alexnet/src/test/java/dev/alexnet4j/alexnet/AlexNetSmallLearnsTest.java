@@ -28,7 +28,7 @@ class AlexNetSmallLearnsTest {
             """
             alexnet4j {
               model = alexnet-small
-              alexnet-small.classes = 4
+              alexnet-small { classes = 4, input = [1, 32, 32] }
               seed = 7
               train { epochs = 4, batch = 64, learning-rate = 0.01, schedule = constant }
             }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ClassifierTest {
   @Test
   void weightsRoundTripThroughNpzAndPredictionsFollowThem(@TempDir Path dir) throws Exception {
-    float[] images = new float[3 * 32 * 32];
+    float[] images = new float[3 * 3 * 32 * 32];
     SplittableRandom random = new SplittableRandom(1);
     for (int i = 0; i < images.length; i++) {
       images[i] = (float) random.nextDouble();

@@ -51,6 +51,58 @@ public final class Alexnet4j {
     }
   }
 
+  /**
+   * The command line's layering: {@code overrides} over JVM system properties, over {@code file}
+   * (if given), over every {@code reference.conf}.
+   *
+   * @throws ConfigurationException naming the file or key that cannot be parsed
+   */
+  public static Config loadConfig(java.nio.file.Path file, Config overrides) {
+    Config layered = overrides.withFallback(ConfigFactory.systemProperties());
+    if (file != null) {
+      if (!java.nio.file.Files.isRegularFile(file)) {
+        throw new ConfigurationException(
+            file.toString(), "config file does not exist (or is not a file)");
+      }
+      try {
+        layered =
+            layered.withFallback(
+                ConfigFactory.parseFile(
+                    file.toFile(),
+                    com.typesafe.config.ConfigParseOptions.defaults().setAllowMissing(false)));
+      } catch (ConfigException e) {
+        throw new ConfigurationException(file.toString(), "cannot parse: " + e.getMessage(), e);
+      }
+    }
+    try {
+      return layered.withFallback(ConfigFactory.defaultReferenceUnresolved()).resolve();
+    } catch (ConfigException e) {
+      throw new ConfigurationException("config", e.getMessage(), e);
+    }
+  }
+
+  /**
+   * {@code key=value} settings as a config; each value is read as HOCON ({@code 0.01}, {@code [0,
+   * 1]}, a word) and taken as a plain string when it is not.
+   */
+  public static Config parseOverrides(java.util.Map<String, String> settings) {
+    Config config = ConfigFactory.empty();
+    for (var e : settings.entrySet()) {
+      config = config.withFallback(parseOverride(e.getKey(), e.getValue()));
+    }
+    return config;
+  }
+
+  private static Config parseOverride(String key, String value) {
+    try {
+      return ConfigFactory.parseString(key + " = " + value);
+    } catch (ConfigException notHocon) {
+      // A value such as a path with colons is not HOCON; take it as a plain string.
+      return ConfigFactory.empty()
+          .withValue(key, com.typesafe.config.ConfigValueFactory.fromAnyRef(value));
+    }
+  }
+
   public static Injector createInjector(Config config) {
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     ConfigValidator.validate(config, ConfigFactory.defaultReference(loader));

@@ -40,6 +40,11 @@ public final class BackendRegistry {
     return List.copyOf(providers.keySet());
   }
 
+  /** Every provider found, by name. */
+  public List<BackendProvider> providers() {
+    return List.copyOf(providers.values());
+  }
+
   /**
    * The named backend, if it can run here.
    *

@@ -1,0 +1,83 @@
+package dev.alexnet4j.backend.nd4j;
+
+import dev.alexnet4j.api.backend.ElementwisePlan;
+import dev.alexnet4j.api.tensor.Device;
+import dev.alexnet4j.api.tensor.Shape;
+import dev.alexnet4j.api.tensor.Tensor;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * ReLU with libnd4j's {@code relu} / {@code relu_bp} (cutoff 0): y = max(x, 0); dx = dy where x >
+ * 0, else 0.
+ */
+final class Nd4jRelu implements ElementwisePlan {
+  private static final double[] CUTOFF = {0.0};
+
+  private final Device device;
+  private final Shape shape;
+  private final String where;
+  private final INDArray output;
+  private final Nd4jTensor outputTensor;
+  private final INDArray inputGrad;
+  private final Nd4jTensor inputGradTensor;
+  private final Nd4jOpCall forwardCall;
+  private final Nd4jOpCall backwardCall;
+  private INDArray lastInput;
+  private boolean closed;
+
+  Nd4jRelu(Device device, Shape shape) {
+    this.device = device;
+    this.shape = shape;
+    this.where = "nd4j relu " + shape + " on " + device;
+    this.output = Nd4jOps.create(shape);
+    this.outputTensor = Nd4jTensor.borrowing(output, shape, device);
+    this.inputGrad = Nd4jOps.create(shape);
+    this.inputGradTensor = Nd4jTensor.borrowing(inputGrad, shape, device);
+    this.forwardCall = new Nd4jOpCall("relu", where, new long[0], CUTOFF, true);
+    this.backwardCall = new Nd4jOpCall("relu_bp", where, new long[0], CUTOFF, true);
+  }
+
+  @Override
+  public Tensor forward(Tensor input) {
+    checkOpen();
+    INDArray x = Nd4jOps.array(input, device, shape, where + " forward", "input");
+    forwardCall.exec(new INDArray[] {x}, new INDArray[] {output});
+    lastInput = x;
+    return outputTensor;
+  }
+
+  @Override
+  public Tensor backward(Tensor outputGradient) {
+    checkOpen();
+    if (lastInput == null) {
+      throw new IllegalStateException(where + ": backward called before any forward");
+    }
+    INDArray dy = Nd4jOps.array(outputGradient, device, shape, where + " backward", "gradient");
+    backwardCall.exec(new INDArray[] {lastInput, dy}, new INDArray[] {inputGrad});
+    return inputGradTensor;
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException(where + ": plan was closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    lastInput = null;
+    forwardCall.close();
+    backwardCall.close();
+    Nd4jTensor.free(output);
+    Nd4jTensor.free(inputGrad);
+  }
+
+  @Override
+  public String toString() {
+    return where;
+  }
+}

@@ -1,0 +1,73 @@
+package dev.alexnet4j.backend.nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import org.junit.jupiter.api.Test;
+
+class Nd4jSettingsTest {
+
+  private static Config parse(String hocon) {
+    return ConfigFactory.parseString(hocon);
+  }
+
+  @Test
+  void defaultsComeFromReferenceConf() {
+    Nd4jSettings settings = Nd4jSettings.from(ConfigFactory.empty());
+    assertEquals(new Nd4jSettings(1, 0), settings);
+  }
+
+  @Test
+  void readsOverrides() {
+    Nd4jSettings settings =
+        Nd4jSettings.from(parse("alexnet4j.nd4j { virtual-devices = 2, threads = 4 }"));
+    assertEquals(2, settings.virtualDevices());
+    assertEquals(4, settings.threads());
+  }
+
+  @Test
+  void rejectsZeroDevicesNamingTheKey() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> Nd4jSettings.from(parse("alexnet4j.nd4j.virtual-devices = 0")));
+    assertTrue(e.getMessage().contains("alexnet4j.nd4j.virtual-devices"), e.getMessage());
+    assertTrue(e.getMessage().contains("got 0"), e.getMessage());
+  }
+
+  @Test
+  void rejectsNegativeThreadsNamingTheKey() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> Nd4jSettings.from(parse("alexnet4j.nd4j.threads = -1")));
+    assertTrue(e.getMessage().contains("alexnet4j.nd4j.threads"), e.getMessage());
+  }
+
+  @Test
+  void rejectsAWrongTypeNamingTheKey() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class, () -> Nd4jSettings.from(parse("alexnet4j.nd4j.threads = many")));
+    assertTrue(e.getMessage().contains("alexnet4j.nd4j.threads"), e.getMessage());
+  }
+
+  @Test
+  void rejectsAnUnknownKeyListingTheKnownOnes() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> Nd4jSettings.from(parse("alexnet4j.nd4j.virtual-device = 2")));
+    assertTrue(e.getMessage().contains("alexnet4j.nd4j.virtual-device"), e.getMessage());
+    assertTrue(e.getMessage().contains("virtual-devices"), e.getMessage());
+  }
+
+  @Test
+  void constructorValidatesToo() {
+    assertThrows(ConfigException.class, () -> new Nd4jSettings(0, 0));
+    assertThrows(ConfigException.class, () -> new Nd4jSettings(1, -2));
+  }
+}

@@ -1,0 +1,11 @@
+package dev.alexnet4j.backend.nd4j;
+
+import dev.alexnet4j.api.backend.Backend;
+import dev.alexnet4j.api.conformance.TopKConformance;
+
+class Nd4jTopKConformanceTest extends TopKConformance {
+  @Override
+  protected Backend createBackend() {
+    return Nd4jTestBackends.create();
+  }
+}

@@ -1,0 +1,286 @@
+package dev.alexnet4j.cli;
+
+import com.typesafe.config.Config;
+import dev.alexnet4j.api.backend.SgdHyperparameters;
+import dev.alexnet4j.api.layer.Layer;
+import dev.alexnet4j.api.layer.Pass;
+import dev.alexnet4j.api.network.Network;
+import dev.alexnet4j.api.tensor.Tensor;
+import dev.alexnet4j.api.train.Sgd;
+import dev.alexnet4j.api.train.TrainingSettings;
+import dev.alexnet4j.augment.LoaderBenchmark;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code alexnet4j bench}: like {@code caffe time}, each layer's forward and backward time and the
+ * training step's images/s, after warm-up, as medians with their spread.
+ */
+@Command(
+    name = "bench",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Per-layer forward and backward times and training-step images/s of the configured model"
+          + " (forward, loss, backward and the SGD update), median of timed iterations after"
+          + " warm-up; inference images/s too. Random inputs; no data needed.",
+      "--loader measures the data loader alone instead."
+    })
+final class BenchCommand implements Callable<Integer> {
+  @Mixin ConfigOptions options;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--model", description = "Model (alexnet4j.model); default from config.")
+  String model;
+
+  @Option(names = "--batch", defaultValue = "32", description = "Training batch (default 32).")
+  int batch;
+
+  @Option(
+      names = "--inference-batch",
+      defaultValue = "64",
+      description = "Inference batch (default 64).")
+  int inferenceBatch;
+
+  @Option(names = "--warmup", defaultValue = "3", description = "Untimed steps first (default 3).")
+  int warmup;
+
+  @Option(names = "--iterations", defaultValue = "10", description = "Timed steps (default 10).")
+  int iterations;
+
+  @Option(names = "--json", description = "Print the results as one JSON object.")
+  boolean json;
+
+  @Option(names = "--loader", description = "Measure the data loader (synthetic JPEGs) instead.")
+  boolean loader;
+
+  @Option(names = "--devices", split = ",", paramLabel = "N", description = "Device indices (one).")
+  int[] devices;
+
+  @Option(names = "--parallel", paramLabel = "MODE", description = "model|data|hybrid (not yet).")
+  String parallel;
+
+  @Override
+  public Integer call() throws Exception {
+    if (devices != null && devices.length > 1 || parallel != null) {
+      throw new UserError(
+          "--devices with more than one device and --parallel need the model-parallel scheduler,"
+              + " which this version does not have yet");
+    }
+    if (warmup < 0 || iterations < 1 || batch < 1 || inferenceBatch < 1) {
+      throw new UserError("--warmup >= 0, --iterations >= 1 and batch sizes >= 1, please");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (loader) {
+      LoaderBenchmark.main(new String[] {"--batch", Integer.toString(batch)});
+      return 0;
+    }
+    Map<String, Object> typed = new LinkedHashMap<>();
+    if (model != null) {
+      typed.put("alexnet4j.model", model);
+    }
+    Config config = options.load(typed);
+    try (Session session = Session.open(config)) {
+      TrainingSettings settings = TrainingSettings.from(config);
+      Result train = timeTraining(session, settings);
+      double inference = timeInference(session);
+      long peakRss = peakRssBytes();
+      if (json) {
+        out.println(train.json(config.getString("alexnet4j.model"), session, batch, inference, inferenceBatch, peakRss));
+      } else {
+        train.print(out, config.getString("alexnet4j.model"), session, batch);
+        out.printf(Locale.ROOT, "inference, batch %d: %.1f images/s (median)%n", inferenceBatch, inference);
+        if (peakRss > 0) {
+          out.printf(Locale.ROOT, "peak resident memory: %.0f MiB%n", peakRss / 1048576.0);
+        }
+      }
+    }
+    return 0;
+  }
+
+  private Result timeTraining(Session session, TrainingSettings settings) {
+    Result result = new Result();
+    try (Network net = session.build(batch);
+        Sgd sgd = new Sgd(session.backend, net.parameters().values());
+        Tensor input = randomInput(session, net)) {
+      int[] labels = randomLabels(net);
+      List<Layer> layers = net.layers();
+      SgdHyperparameters hp =
+          new SgdHyperparameters(settings.learningRate(), settings.momentum(), settings.weightDecay());
+      for (int it = 0; it < warmup + iterations; it++) {
+        boolean timed = it >= warmup;
+        long stepStart = System.nanoTime();
+        Tensor x = input;
+        for (Layer layer : layers) {
+          long t = System.nanoTime();
+          x = layer.forward(x, Pass.training(session.seed, it));
+          result.add(timed, layer.name(), true, System.nanoTime() - t);
+        }
+        long t = System.nanoTime();
+        net.loss(labels);
+        Tensor g = ((dev.alexnet4j.api.layer.LossLayer) layers.get(layers.size() - 1)).backward(labels);
+        result.add(timed, layers.get(layers.size() - 1).name(), false, System.nanoTime() - t);
+        for (int i = layers.size() - 2; i >= 0 && g != null; i--) {
+          t = System.nanoTime();
+          g = layers.get(i).backward(g);
+          result.add(timed, layers.get(i).name(), false, System.nanoTime() - t);
+        }
+        t = System.nanoTime();
+        sgd.step(hp);
+        result.add(timed, "sgd-update", false, System.nanoTime() - t);
+        if (timed) {
+          result.steps.add((System.nanoTime() - stepStart) / 1e9);
+        }
+      }
+    }
+    return result;
+  }
+
+  private double timeInference(Session session) {
+    List<Double> seconds = new ArrayList<>();
+    try (Network net = session.build(inferenceBatch);
+        Tensor input = randomInput(session, net)) {
+      for (int it = 0; it < warmup + iterations; it++) {
+        long start = System.nanoTime();
+        net.forward(input, Pass.inference());
+        if (it >= warmup) {
+          seconds.add((System.nanoTime() - start) / 1e9);
+        }
+      }
+    }
+    return inferenceBatch / median(seconds);
+  }
+
+  private static Tensor randomInput(Session session, Network net) {
+    float[] data = new float[Math.toIntExact(net.inputShape().size())];
+    SplittableRandom random = new SplittableRandom(1);
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (float) (random.nextDouble() * 2 - 1);
+    }
+    return session.backend.upload(net.device(), net.inputShape(), data);
+  }
+
+  private static int[] randomLabels(Network net) {
+    int classes = net.layers().get(net.layers().size() - 1).outputShape().channels();
+    int[] labels = new int[net.inputShape().batch()];
+    SplittableRandom random = new SplittableRandom(2);
+    Arrays.setAll(labels, i -> random.nextInt(classes));
+    return labels;
+  }
+
+  static double median(List<Double> values) {
+    double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  }
+
+  /** Peak resident set size from /proc (Linux), or -1 where it is not available. */
+  static long peakRssBytes() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  /** Times per layer and direction, and whole steps. */
+  private static final class Result {
+    final Map<String, List<Double>> forward = new LinkedHashMap<>();
+    final Map<String, List<Double>> backward = new LinkedHashMap<>();
+    final List<Double> steps = new ArrayList<>();
+
+    void add(boolean timed, String layer, boolean isForward, long nanos) {
+      Map<String, List<Double>> m = isForward ? forward : backward;
+      List<Double> list = m.computeIfAbsent(layer, k -> new ArrayList<>());
+      if (timed) {
+        list.add(nanos / 1e6);
+      }
+    }
+
+    private double stat(Map<String, List<Double>> m, String layer) {
+      List<Double> v = m.get(layer);
+      return v == null || v.isEmpty() ? 0 : median(v);
+    }
+
+    void print(PrintWriter out, String model, Session session, int batch) {
+      out.printf(
+          Locale.ROOT,
+          "%s on %s, batch %d, %d timed steps after warm-up (median ms)%n",
+          model,
+          session.backend.name(),
+          batch,
+          steps.size());
+      out.printf(Locale.ROOT, "%-22s %10s %10s%n", "layer", "forward", "backward");
+      List<String> names = new ArrayList<>(forward.keySet());
+      backward.keySet().stream().filter(k -> !names.contains(k)).forEach(names::add);
+      double totalF = 0;
+      double totalB = 0;
+      for (String name : names) {
+        double f = stat(forward, name);
+        double b = stat(backward, name);
+        totalF += f;
+        totalB += b;
+        out.printf(Locale.ROOT, "%-22s %10.2f %10.2f%n", name, f, b);
+      }
+      out.printf(Locale.ROOT, "%-22s %10.2f %10.2f%n", "sum of medians", totalF, totalB);
+      double[] sorted = steps.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      out.printf(
+          Locale.ROOT,
+          "training step: %.1f images/s (median; fastest %.1f, slowest %.1f)%n",
+          batch / median(steps),
+          batch / sorted[0],
+          batch / sorted[sorted.length - 1]);
+    }
+
+    String json(
+        String model, Session session, int batch, double inference, int inferenceBatch, long rss) {
+      StringBuilder sb = new StringBuilder("{");
+      sb.append("\"model\":\"").append(model).append("\",\"backend\":\"")
+          .append(session.backend.name()).append("\",\"batch\":").append(batch);
+      double[] sorted = steps.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      sb.append(String.format(
+          Locale.ROOT,
+          ",\"train_images_per_second\":{\"median\":%.3f,\"min\":%.3f,\"max\":%.3f}",
+          batch / median(steps),
+          batch / sorted[sorted.length - 1],
+          batch / sorted[0]));
+      sb.append(String.format(
+          Locale.ROOT,
+          ",\"inference_batch\":%d,\"inference_images_per_second\":%.3f,\"peak_rss_bytes\":%d",
+          inferenceBatch,
+          inference,
+          rss));
+      sb.append(",\"layers\":[");
+      List<String> names = new ArrayList<>(forward.keySet());
+      backward.keySet().stream().filter(k -> !names.contains(k)).forEach(names::add);
+      for (int i = 0; i < names.size(); i++) {
+        sb.append(i == 0 ? "" : ",").append(String.format(
+            Locale.ROOT,
+            "{\"name\":\"%s\",\"forward_ms\":%.3f,\"backward_ms\":%.3f}",
+            names.get(i),
+            stat(forward, names.get(i)),
+            stat(backward, names.get(i))));
+      }
+      return sb.append("]}").toString();
+    }
+  }
+}

@@ -1,0 +1,71 @@
+package dev.alexnet4j.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueFactory;
+import dev.alexnet4j.api.Alexnet4j;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * The options every command shares: a config file, {@code -Dkey=value} for any key, and the backend
+ * and seed. An option overrides the file; {@code -D} overrides both.
+ */
+final class ConfigOptions {
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "HOCON config layered over the modules' reference.conf.")
+  Path configFile;
+
+  @Option(
+      names = "-D",
+      paramLabel = "KEY=VALUE",
+      description = "Set any config key, e.g. -Dalexnet4j.train.momentum=0.95 (value is HOCON).")
+  Map<String, String> settings = new LinkedHashMap<>();
+
+  @Option(
+      names = "--backend",
+      paramLabel = "NAME",
+      description = "Compute backend (alexnet4j.backend): nd4j or cudnn.")
+  String backend;
+
+  @Option(names = "--seed", description = "Seed of every random draw (alexnet4j.seed).")
+  Long seed;
+
+  /** The effective config: {@code -D} over {@code typed} over the options here over the file. */
+  Config load(Map<String, Object> typed) {
+    return Alexnet4j.loadConfig(configFile, commandLine(typed));
+  }
+
+  /**
+   * What this command line sets, over {@code base} (the config a checkpoint was trained with), over
+   * the references: an evaluation runs the network as it was trained unless told otherwise.
+   */
+  Config loadOver(Config base, Map<String, Object> typed) {
+    Config own = commandLine(typed);
+    if (configFile != null) {
+      own = own.withFallback(ConfigFactory.parseFile(configFile.toFile()));
+    }
+    return Alexnet4j.loadConfig(null, own.withFallback(base));
+  }
+
+  private Config commandLine(Map<String, Object> typed) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    if (backend != null) {
+      values.put("alexnet4j.backend", backend);
+    }
+    if (seed != null) {
+      values.put("alexnet4j.seed", seed);
+    }
+    values.putAll(typed);
+    // Typed values (paths, numbers) are set as values, never parsed: a path is not HOCON.
+    Config options = ConfigFactory.empty();
+    for (var e : values.entrySet()) {
+      options = options.withValue(e.getKey(), ConfigValueFactory.fromAnyRef(e.getValue()));
+    }
+    return Alexnet4j.parseOverrides(settings).withFallback(options);
+  }
+}

@@ -1,0 +1,73 @@
+package dev.alexnet4j.cli;
+
+import com.google.inject.Injector;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigRenderOptions;
+import dev.alexnet4j.api.Alexnet4j;
+import dev.alexnet4j.api.backend.Backend;
+import dev.alexnet4j.api.network.Network;
+import dev.alexnet4j.api.network.NetworkParser;
+import dev.alexnet4j.api.network.NetworkSpec;
+import dev.alexnet4j.api.tensor.Shape;
+import dev.alexnet4j.augment.AugmentSettings;
+
+/** What every command starts from: the validated config, its backend and its network. */
+final class Session implements AutoCloseable {
+  final Config config;
+  final Backend backend;
+  final NetworkSpec network;
+  final AugmentSettings augment;
+  final long seed;
+
+  private Session(Config config, Backend backend, NetworkSpec network, AugmentSettings augment) {
+    this.config = config;
+    this.backend = backend;
+    this.network = network;
+    this.augment = augment;
+    this.seed = config.getLong("alexnet4j.seed");
+  }
+
+  static Session open(Config config) {
+    Injector injector = Alexnet4j.createInjector(config);
+    NetworkSpec network = injector.getInstance(NetworkParser.class).parse();
+    AugmentSettings augment = AugmentSettings.from(config);
+    return new Session(config, injector.getInstance(Backend.class), network, augment);
+  }
+
+  /** The network on the backend's first device, for {@code batch} rows. */
+  Network build(int batch) {
+    return network.build(backend, backend.devices().get(0), batch, seed);
+  }
+
+  /** The loader delivers 3 x crop x crop: the model must take exactly that. */
+  void requireInputFitsCrops() {
+    int crop = augment.preprocess().cropSize();
+    Shape delivered = Shape.of(3, crop, crop);
+    if (!network.input().equals(delivered)) {
+      throw new UserError(
+          "the model "
+              + config.getString("alexnet4j.model")
+              + " takes "
+              + network.input()
+              + " but the loader delivers "
+              + delivered
+              + " (alexnet4j.augment.preprocess.crop-size = "
+              + crop
+              + "): set the crop size, or the model's input (e.g. alexnet4j.alexnet.input)");
+    }
+  }
+
+  /** The effective config under alexnet4j, as HOCON with comments, for the run folder. */
+  String renderedConfig() {
+    return config
+        .getConfig("alexnet4j")
+        .atPath("alexnet4j")
+        .root()
+        .render(ConfigRenderOptions.defaults().setOriginComments(false).setJson(false));
+  }
+
+  @Override
+  public void close() {
+    backend.close();
+  }
+}

@@ -1,0 +1,235 @@
+package dev.alexnet4j.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
+import dev.alexnet4j.api.checkpoint.Checkpoint;
+import dev.alexnet4j.api.checkpoint.CheckpointFile;
+import dev.alexnet4j.api.checkpoint.CheckpointStore;
+import dev.alexnet4j.api.network.Network;
+import dev.alexnet4j.api.train.EpochReport;
+import dev.alexnet4j.api.train.Trainer;
+import dev.alexnet4j.api.train.TrainingSettings;
+import dev.alexnet4j.augment.AugmentSettings;
+import dev.alexnet4j.augment.ClassIndex;
+import dev.alexnet4j.augment.DataSets;
+import dev.alexnet4j.augment.DatasetStatistics;
+import dev.alexnet4j.augment.ImageLoader;
+import dev.alexnet4j.augment.StatisticsCache;
+import dev.alexnet4j.cli.monitor.MetricsLog;
+import dev.alexnet4j.cli.monitor.ProgressBars;
+import dev.alexnet4j.cli.monitor.TrainingCharts;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code alexnet4j train}: a training run into a run folder, resumable, stoppable with Ctrl-C. */
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Train the configured model (alexnet4j.model) with the paper's recipe.",
+      "The run folder gets the effective config, the class index, the training-set statistics,"
+          + " checkpoints (the last few and the best), metrics.jsonl and PNG charts.",
+      "Ctrl-C stops after the current step and writes a checkpoint; --resume continues."
+    })
+final class TrainCommand implements Callable<Integer> {
+  @Mixin ConfigOptions options;
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description =
+          "Images: DIR/train/<class>/* (+ DIR/val/<class>/*), or a folder of IDX files"
+              + " (alexnet4j.augment.data.root).")
+  Path data;
+
+  @Option(names = "--model", description = "Model to train (alexnet4j.model), e.g. alexnet-small.")
+  String model;
+
+  @Option(names = "--epochs", description = "Epochs to train (alexnet4j.train.epochs).")
+  Integer epochs;
+
+  @Option(names = "--batch", description = "Images per step (alexnet4j.train.batch).")
+  Integer batch;
+
+  @Option(names = "--lr", description = "Initial learning rate (alexnet4j.train.learning-rate).")
+  Double learningRate;
+
+  @Option(
+      names = "--devices",
+      split = ",",
+      paramLabel = "N",
+      description = "Device indices; this version trains on one device (model parallelism: soon).")
+  int[] devices;
+
+  @Option(
+      names = "--parallel",
+      paramLabel = "MODE",
+      description = "model, data or hybrid; this version has neither yet and trains on one device.")
+  String parallel;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Run folder (default: runs/<model>-<date-time>).")
+  Path out;
+
+  @Option(
+      names = "--resume",
+      arity = "0..1",
+      fallbackValue = "",
+      paramLabel = "CHECKPOINT",
+      description = "Continue from CHECKPOINT, or from the run folder's latest when none is given.")
+  String resume;
+
+  @Override
+  public Integer call() throws Exception {
+    if (devices != null && devices.length > 1 || parallel != null) {
+      throw new UserError(
+          "--devices with more than one device and --parallel need the model-parallel scheduler,"
+              + " which this version does not have yet: train on one device (--devices 0)");
+    }
+    Map<String, Object> typed = new LinkedHashMap<>();
+    if (data != null) {
+      typed.put("alexnet4j.augment.data.root", data.toString());
+    }
+    if (model != null) {
+      typed.put("alexnet4j.model", model);
+    }
+    if (epochs != null) {
+      typed.put("alexnet4j.train.epochs", epochs);
+    }
+    if (batch != null) {
+      typed.put("alexnet4j.train.batch", batch);
+    }
+    if (learningRate != null) {
+      typed.put("alexnet4j.train.learning-rate", learningRate);
+    }
+    Config config = options.load(typed);
+    PrintWriter console = spec.commandLine().getOut();
+    try (Session session = Session.open(config)) {
+      session.requireInputFitsCrops();
+      TrainingSettings settings = TrainingSettings.from(config);
+      RunFolder run = new RunFolder(out != null ? out : defaultRunFolder(config));
+      Files.createDirectories(run.root());
+      Files.writeString(run.config(), session.renderedConfig(), StandardCharsets.UTF_8);
+
+      DataSets sets = DataSets.open(config);
+      ClassIndex.write(run.root(), sets.train().classNames());
+      DatasetStatistics stats = StatisticsCache.loadOrCompute(sets.train(), session.augment);
+      StatisticsCache.save(run.statistics(), stats);
+      // Validation during training looks at the centre crop only: one row per image, so the
+      // training network's batch fits; the ten views are for `alexnet4j eval --ten-crop`.
+      AugmentSettings validationSettings =
+          AugmentSettings.from(
+              config.withValue(
+                  "alexnet4j.augment.eval.views", ConfigValueFactory.fromAnyRef("center")));
+      console.printf(
+          "training %s on %s (%d images, %d classes%s), run folder %s%n",
+          config.getString("alexnet4j.model"),
+          config.getString("alexnet4j.augment.data.root"),
+          sets.train().size(),
+          sets.train().classNames().size(),
+          sets.validation().map(v -> ", " + v.size() + " for validation").orElse(""),
+          run.root());
+
+      try (Network network = session.build(settings.batch());
+          Trainer trainer = new Trainer(session.backend, network, settings, session.seed);
+          ImageLoader train = ImageLoader.training(sets.train(), stats, session.augment);
+          ImageLoader validation =
+              sets.validation()
+                  .map(v -> ImageLoader.evaluation(v, stats, validationSettings))
+                  .orElse(null)) {
+        CheckpointStore store = new CheckpointStore(run.checkpoints(), settings.keepLastCheckpoints());
+        trainer.checkpointTo(store, session.renderedConfig());
+        resumeFrom(store).ifPresent(c -> {
+          trainer.resume(c);
+          console.printf("resumed at epoch %d, step %d%n", c.epoch(), c.step());
+        });
+        PrintStream stream = new PrintStream(new WriterOutputStream(console), true, StandardCharsets.UTF_8);
+        trainer.addListener(new ProgressBars(stream));
+        trainer.addListener(new MetricsLog(run.root()));
+        trainer.addListener(new TrainingCharts(run.root()));
+        EpochReport last = runStoppable(trainer, train, validation);
+        console.printf(
+            "%s at step %d; checkpoint %s%n",
+            trainer.epoch() >= settings.epochs() ? "finished" : "stopped",
+            trainer.step(),
+            trainer.lastCheckpoint() == null ? "none written" : trainer.lastCheckpoint());
+        if (last != null && !Double.isNaN(last.validationTop1Error())) {
+          console.printf(
+              "validation top-1 error %.2f%%, top-5 error %.2f%%%n",
+              100 * last.validationTop1Error(),
+              100 * last.validationTop5Error());
+        }
+      }
+    }
+    return 0;
+  }
+
+  private Optional<Checkpoint> resumeFrom(CheckpointStore store) throws IOException {
+    if (resume == null) {
+      return Optional.empty();
+    }
+    if (resume.isEmpty()) {
+      Optional<Path> latest = store.latest();
+      if (latest.isEmpty()) {
+        throw new UserError(
+            "--resume: no checkpoint in " + store.directory() + "; give one: --resume FILE");
+      }
+      return Optional.of(CheckpointFile.read(latest.get()));
+    }
+    return Optional.of(CheckpointFile.read(Path.of(resume)));
+  }
+
+  /** Ctrl-C asks the trainer to stop after its step; the hook waits until it has saved. */
+  private static EpochReport runStoppable(
+      Trainer trainer, ImageLoader train, ImageLoader validation) {
+    CountDownLatch done = new CountDownLatch(1);
+    Thread hook =
+        new Thread(
+            () -> {
+              trainer.requestStop();
+              try {
+                done.await(120, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "alexnet4j-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return trainer.fit(train, validation);
+    } finally {
+      done.countDown();
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // The JVM is already stopping (Ctrl-C): the hook is running and waits for us.
+      }
+    }
+  }
+
+  private static Path defaultRunFolder(Config config) {
+    String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss"));
+    return Path.of("runs", config.getString("alexnet4j.model") + "-" + stamp);
+  }
+}

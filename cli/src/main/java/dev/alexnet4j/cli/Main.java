@@ -55,12 +55,14 @@ public final class Main implements Runnable {
   /** One line for what the user can fix; a pointer to the log for the rest. */
   static int report(Exception e, PrintWriter err) {
     Logger log = LoggerFactory.getLogger(Main.class);
-    log.error("command failed", e);
     String message = userMessage(e);
     if (message != null) {
+      // Below the console's threshold: the user sees the one line below, the log keeps the trace.
+      log.info("command failed: {}", message, e);
       err.println("alexnet4j: " + message);
       return USER_ERROR;
     }
+    log.error("command failed", e);
     err.println("alexnet4j: internal error: " + e + " (stack trace in " + logFile() + ")");
     return INTERNAL_ERROR;
   }

@@ -17,7 +17,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.BitmapEncoder.BitmapFormat;
@@ -159,22 +161,29 @@ public final class TrainingCharts implements TrainingListener {
    */
   public List<Path> redraw() {
     List<Path> written = new ArrayList<>();
-    for (Chart c :
-        List.of(
-            new Chart(LOSS, lossChart()),
-            new Chart(ERROR, errorChart()),
-            new Chart(LEARNING_RATE, learningRateChart()),
-            new Chart(THROUGHPUT, throughputChart()))) {
-      if (c.chart != null) {
-        Path target = directory.resolve(c.file);
-        save(c.chart, target);
-        written.add(target);
-      }
+    for (Map.Entry<String, XYChart> c : charts().entrySet()) {
+      Path target = directory.resolve(c.getKey());
+      save(c.getValue(), target);
+      written.add(target);
     }
     return written;
   }
 
-  private record Chart(String file, XYChart chart) {}
+  /** The charts that have at least one point, by file name. */
+  Map<String, XYChart> charts() {
+    Map<String, XYChart> charts = new LinkedHashMap<>();
+    putIfDrawn(charts, LOSS, lossChart());
+    putIfDrawn(charts, ERROR, errorChart());
+    putIfDrawn(charts, LEARNING_RATE, learningRateChart());
+    putIfDrawn(charts, THROUGHPUT, throughputChart());
+    return charts;
+  }
+
+  private static void putIfDrawn(Map<String, XYChart> charts, String file, XYChart chart) {
+    if (chart != null) {
+      charts.put(file, chart);
+    }
+  }
 
   private XYChart lossChart() {
     XYChart chart = newChart("Loss (cross-entropy)", "step", "loss");
@@ -184,6 +193,7 @@ public final class TrainingCharts implements TrainingListener {
     addEpochSeries(chart, "training, epoch mean", e -> e.step(), EpochReport::trainLoss, ORANGE, true);
     addEpochSeries(
         chart, "validation, after epoch", e -> e.step(), EpochReport::validationLoss, GREEN, false);
+    roundStepTicks(chart);
     return chart.getSeriesMap().isEmpty() ? null : chart;
   }
 
@@ -207,6 +217,7 @@ public final class TrainingCharts implements TrainingListener {
     chart.getStyler().setYAxisLogarithmic(true);
     // The rate is piecewise constant: sample it rather than average across its drops.
     add(chart, "learning rate", rate.sampled(MAX_POINTS), PURPLE, 2f, false);
+    roundStepTicks(chart);
     return chart;
   }
 
@@ -216,6 +227,7 @@ public final class TrainingCharts implements TrainingListener {
     Points speed = steps.points(r -> r.imagesPerSecond);
     addStepSeries(chart, "training", speed, LIGHT_BLUE);
     addMovingAverage(chart, "training", speed, BLUE);
+    roundStepTicks(chart);
     return chart.getSeriesMap().isEmpty() ? null : chart;
   }
 
@@ -236,6 +248,22 @@ public final class TrainingCharts implements TrainingListener {
     chart.getStyler().setPlotGridLinesColor(new Color(225, 225, 225));
     chart.getStyler().setPlotBorderVisible(false);
     return chart;
+  }
+
+  /**
+   * Gives a step chart round tick labels (0, 500, 1,000 rather than 0, 210, 420). XChart 3.8 puts
+   * ticks only at data x values when all of them are equally spaced, as steps are; one off-grid
+   * value in a hidden, disabled series makes it fall back to its usual round ticks.
+   */
+  private static void roundStepTicks(XYChart chart) {
+    XYSeries first = chart.getSeriesMap().values().stream().findFirst().orElse(null);
+    if (first == null || first.getXData().length < 2) {
+      return;
+    }
+    double x = first.getXData()[0] + 0.5;
+    XYSeries hidden = chart.addSeries(" ", new double[] {x}, new double[] {first.getYData()[0]});
+    hidden.setEnabled(false);
+    hidden.setShowInLegend(false);
   }
 
   private static void addStepSeries(XYChart chart, String name, Points p, Color color) {

@@ -90,6 +90,7 @@ public final class LoaderEpoch implements BatchIterator {
   }
 
   /** Images of this epoch that could not be decoded so far (all of them once it is consumed). */
+  @Override
   public int skipped() {
     return skipped.get();
   }

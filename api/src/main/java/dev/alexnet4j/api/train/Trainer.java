@@ -214,6 +214,7 @@ public final class Trainer implements AutoCloseable {
     if (batchInEpoch == 0) {
       epochCounter.reset();
     }
+    int skippedFiles;
     try (BatchIterator batches = train.epoch(epoch, batch)) {
       // After a stop mid-epoch, the data order is the same; skip what was already trained on.
       for (int skipped = 0; skipped < batchInEpoch && batches.hasNext(); skipped++) {
@@ -238,6 +239,7 @@ public final class Trainer implements AutoCloseable {
           lastEnd = System.nanoTime();
         }
       }
+      skippedFiles = batches.skipped();
     }
     if (stopRequested) {
       return null;
@@ -261,7 +263,7 @@ public final class Trainer implements AutoCloseable {
             val.top5Error(),
             rate,
             epochCounter.samples() / seconds,
-            0,
+            skippedFiles,
             seconds);
     epoch++;
     batchInEpoch = 0;

@@ -63,9 +63,20 @@ public final class BarsProblem {
 
   /** {@code n} fresh samples as a data source of [1, size, size] images. */
   public InMemoryDataSource dataSource(int n, long shuffleSeed) {
+    return dataSource(n, shuffleSeed, 1f);
+  }
+
+  /**
+   * Like {@link #dataSource(int, long)} with pixel values multiplied by {@code amplitude}, e.g. 100
+   * to stand for mean-subtracted pixels on the 0..255 scale that real images give.
+   */
+  public InMemoryDataSource dataSource(int n, long shuffleSeed, float amplitude) {
     float[] images = new float[n * size * size];
     int[] labels = new int[n];
     fill(images, labels);
+    for (int i = 0; i < images.length; i++) {
+      images[i] *= amplitude;
+    }
     return new InMemoryDataSource(
         Shape.of(1, size, size),
         images,

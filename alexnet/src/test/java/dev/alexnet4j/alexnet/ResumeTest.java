@@ -108,8 +108,7 @@ class ResumeTest {
 
   @Test
   void checkpointOfAnotherArchitectureIsRefusedWhole(@TempDir Path dir) throws IOException {
-    Config other =
-        Alexnet4j.loadConfig(NET.replace("units = 16", "units = 8"));
+    Config other = Alexnet4j.loadConfig(NET.replace("units = 16", "units = 8"));
     NetworkSpec otherSpec =
         Alexnet4j.createInjector(other).getInstance(NetworkParser.class).parse();
     try (Backend backend = injector.getInstance(Backend.class);
@@ -139,7 +138,8 @@ class ResumeTest {
       CheckpointFile.write(file, trainer.capture());
       byte[] bytes = Files.readAllBytes(file);
       Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
-      FileFormatException e = assertThrows(FileFormatException.class, () -> CheckpointFile.read(file));
+      FileFormatException e =
+          assertThrows(FileFormatException.class, () -> CheckpointFile.read(file));
       assertTrue(e.getMessage().contains("truncated"), e.getMessage());
     }
   }

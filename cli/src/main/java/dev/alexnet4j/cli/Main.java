@@ -25,6 +25,9 @@ import picocli.CommandLine.Command;
       PredictCommand.class,
       BenchCommand.class,
       InfoCommand.class,
+      FeaturesCommand.class,
+      SimilarCommand.class,
+      FiltersCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

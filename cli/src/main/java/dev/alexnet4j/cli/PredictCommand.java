@@ -5,6 +5,9 @@ import dev.alexnet4j.alexnet.Evaluator;
 import dev.alexnet4j.api.network.Network;
 import dev.alexnet4j.augment.ImageListDataset;
 import dev.alexnet4j.augment.ImageLoader;
+import dev.alexnet4j.cli.pictures.Pictures;
+import dev.alexnet4j.cli.pictures.PredictionPicture;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,6 +42,12 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--json", description = "One JSON object per image instead of text.")
   boolean json;
 
+  @Option(
+      names = "--png",
+      paramLabel = "FILE",
+      description = "Also draw each image with its top-5 classes as probability bars.")
+  Path png;
+
   @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "JPEG or PNG files.")
   List<Path> images;
 
@@ -70,6 +79,10 @@ final class PredictCommand implements Callable<Integer> {
         for (Evaluator.Prediction p : predictions) {
           print(out, images.get((int) p.index()), Evaluator.rank(p.probabilities(), 5), p, names);
         }
+        if (png != null) {
+          drawPng(set, predictions, names);
+          out.println("picture: " + png);
+        }
       }
     }
     return 0;
@@ -96,6 +109,29 @@ final class PredictCommand implements Callable<Integer> {
       out.printf(
           Locale.ROOT, "  %d. %-24s %6.2f%%%n", i + 1, names.get(top[i]), 100 * p.probabilities()[top[i]]);
     }
+  }
+
+  private void drawPng(
+      ImageListDataset set, List<Evaluator.Prediction> predictions, List<String> names)
+      throws IOException {
+    List<PredictionPicture.Row> rows = new ArrayList<>();
+    for (Evaluator.Prediction p : predictions) {
+      int[] top = Evaluator.rank(p.probabilities(), 5);
+      float[] probabilities = new float[top.length];
+      List<String> classes = new ArrayList<>();
+      for (int i = 0; i < top.length; i++) {
+        probabilities[i] = p.probabilities()[top[i]];
+        classes.add(names.get(top[i]));
+      }
+      int index = (int) p.index();
+      rows.add(
+          new PredictionPicture.Row(
+              Pictures.toImage(set.read(index)),
+              images.get(index).getFileName().toString(),
+              classes,
+              probabilities));
+    }
+    Pictures.writePng(PredictionPicture.draw(rows), png);
   }
 
   private static String quote(String s) {

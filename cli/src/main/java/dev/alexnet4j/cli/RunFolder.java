@@ -21,6 +21,11 @@ record RunFolder(Path root) {
     return root.resolve(CHECKPOINTS);
   }
 
+  /** Where the pictures commands (filters, similar) put their PNGs unless told otherwise. */
+  Path pictures() {
+    return root.resolve("pictures");
+  }
+
   /** The run folder a checkpoint file belongs to: the parent of its checkpoints folder. */
   static RunFolder of(Path checkpoint) {
     Path dir = checkpoint.toAbsolutePath().getParent();

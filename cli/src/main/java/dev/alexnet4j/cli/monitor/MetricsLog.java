@@ -210,8 +210,8 @@ public final class MetricsLog implements TrainingListener, AutoCloseable {
 
   /**
    * Reads a metrics log back: its step and epoch records in file order ({@code end} records are
-   * skipped). A last line without a newline that does not parse (a crash mid-write) is ignored;
-   * any other line that does not parse fails with the file and line number.
+   * skipped). A last line without a newline that does not parse (a crash mid-write) is ignored; any
+   * other line that does not parse fails with the file and line number.
    */
   public static History read(Path file) throws IOException {
     List<StepReport> steps = new ArrayList<>();
@@ -355,8 +355,8 @@ public final class MetricsLog implements TrainingListener, AutoCloseable {
     }
 
     /**
-     * Parses one flat object into field name -> value text (strings unquoted; a JSON null maps to
-     * a Java null, so a null field and a missing one stay apart).
+     * Parses one flat object into field name -> value text (strings unquoted; a JSON null maps to a
+     * Java null, so a null field and a missing one stay apart).
      */
     static Map<String, String> parse(String line) {
       Parser p = new Parser(line);

@@ -174,8 +174,10 @@ public final class ProgressBars implements TrainingListener, AutoCloseable {
   /** The epoch's one-line summary. */
   static String summary(EpochReport r) {
     StringBuilder s = new StringBuilder(160);
-    s.append("epoch ").append(r.epoch()).append(": train ").append(figures(r.trainLoss(),
-        r.trainTop1Error(), r.trainTop5Error()));
+    s.append("epoch ")
+        .append(r.epoch())
+        .append(": train ")
+        .append(figures(r.trainLoss(), r.trainTop1Error(), r.trainTop5Error()));
     s.append(" | val ");
     if (Double.isNaN(r.validationLoss())
         && Double.isNaN(r.validationTop1Error())
@@ -202,9 +204,7 @@ public final class ProgressBars implements TrainingListener, AutoCloseable {
   }
 
   private static String percent(double fraction) {
-    return Double.isFinite(fraction)
-        ? String.format(Locale.ROOT, "%.2f%%", 100 * fraction)
-        : "n/a";
+    return Double.isFinite(fraction) ? String.format(Locale.ROOT, "%.2f%%", 100 * fraction) : "n/a";
   }
 
   /** 0.01 rather than 1.0E-2 or 0.0100; exact digits of the float. */

@@ -43,12 +43,12 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  *   <li>{@code throughput.png}: images per second per step and its moving average.
  * </ul>
  *
- * <p>The history is kept in memory and, for a resumed run, seeded from the run's {@link
- * MetricsLog} when the listener is made, so the charts always show the whole run. When the log
- * repeats steps or epochs (a run resumed from a checkpoint older than its last logged step), the
- * later records replace the earlier ones from that point on. Step series longer than {@value
- * #MAX_POINTS} points are drawn as means of equal buckets of steps (the legend says so), which
- * keeps a 90-epoch ImageNet run (~900k steps) quick to draw.
+ * <p>The history is kept in memory and, for a resumed run, seeded from the run's {@link MetricsLog}
+ * when the listener is made, so the charts always show the whole run. When the log repeats steps or
+ * epochs (a run resumed from a checkpoint older than its last logged step), the later records
+ * replace the earlier ones from that point on. Step series longer than {@value #MAX_POINTS} points
+ * are drawn as means of equal buckets of steps (the legend says so), which keeps a 90-epoch
+ * ImageNet run (~900k steps) quick to draw.
  *
  * <p>Points that are not finite are left out; a chart with no point is not written. Each PNG is
  * written to a temporary file and renamed over the old one, so a viewer never reads half a file.
@@ -93,8 +93,8 @@ public final class TrainingCharts implements TrainingListener {
   /**
    * Charts for the run in {@code runDir}; reads {@code runDir/metrics.jsonl} first when it exists,
    * so a resumed run's charts start from its whole history. Leftover temporary files of an
-   * interrupted earlier drawing are deleted. Nothing is drawn until the first epoch ends (or
-   * {@link #redraw()} is called).
+   * interrupted earlier drawing are deleted. Nothing is drawn until the first epoch ends (or {@link
+   * #redraw()} is called).
    */
   public TrainingCharts(Path runDir) throws IOException {
     this.directory = runDir.resolve(DIRECTORY);
@@ -190,7 +190,8 @@ public final class TrainingCharts implements TrainingListener {
     Points loss = steps.points(r -> r.loss);
     addStepSeries(chart, "training", loss, LIGHT_BLUE);
     addMovingAverage(chart, "training", loss, BLUE);
-    addEpochSeries(chart, "training, epoch mean", e -> e.step(), EpochReport::trainLoss, ORANGE, true);
+    addEpochSeries(
+        chart, "training, epoch mean", e -> e.step(), EpochReport::trainLoss, ORANGE, true);
     addEpochSeries(
         chart, "validation, after epoch", e -> e.step(), EpochReport::validationLoss, GREEN, false);
     roundStepTicks(chart);
@@ -464,8 +465,8 @@ public final class TrainingCharts implements TrainingListener {
     }
 
     /**
-     * The mean y over consecutive buckets of {@code bucket} points, each at its bucket's first x
-     * (a round step such as 0 keeps the axis' tick labels round).
+     * The mean y over consecutive buckets of {@code bucket} points, each at its bucket's first x (a
+     * round step such as 0 keeps the axis' tick labels round).
      */
     Points bucketMeans(int bucket) {
       if (bucket <= 1) {
@@ -500,8 +501,8 @@ public final class TrainingCharts implements TrainingListener {
     }
 
     /**
-     * The trailing mean over {@code window} points; the first points average what there is so
-     * far, so the line starts with the run.
+     * The trailing mean over {@code window} points; the first points average what there is so far,
+     * so the line starts with the run.
      */
     Points movingAverage(int window) {
       Points p = new Points(size);

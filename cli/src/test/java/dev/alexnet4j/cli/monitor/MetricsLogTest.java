@@ -78,8 +78,7 @@ class MetricsLogTest {
       log.epochEnded(epoch(1, 3, 2.6));
     }
     MetricsLog.History history = MetricsLog.read(MetricsLog.file(runDir));
-    assertEquals(
-        List.of(step(0, 0, 3.0), step(0, 1, 2.9), step(1, 2, 2.7)), history.steps());
+    assertEquals(List.of(step(0, 0, 3.0), step(0, 1, 2.9), step(1, 2, 2.7)), history.steps());
     assertEquals(List.of(epoch(0, 2, 2.8), epoch(1, 3, 2.6)), history.epochs());
   }
 

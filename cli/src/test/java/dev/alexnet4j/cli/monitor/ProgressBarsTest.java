@@ -48,8 +48,7 @@ class ProgressBarsTest {
     for (int b = 0; b < 3; b++) {
       bars.stepEnded(step(0, b, b, 3));
     }
-    bars.epochEnded(
-        new EpochReport(0, 3, 2.3, 0.5, 0.2, 2.5, 0.6, 0.3, 0.01f, 812.4, 0, 12.34));
+    bars.epochEnded(new EpochReport(0, 3, 2.3, 0.5, 0.2, 2.5, 0.6, 0.3, 0.01f, 812.4, 0, 12.34));
     bars.runEnded("finished 1 epochs");
 
     List<String> lines = output().lines().toList();
@@ -61,7 +60,8 @@ class ProgressBarsTest {
     assertTrue(bar.startsWith("epoch 0 100%"), bar);
     assertTrue(bar.contains("3/3"), bar);
     assertTrue(
-        bar.contains("loss 2.3000, top-1 50.00%, top-5 20.00%, 800 img/s"), "extra message: " + bar);
+        bar.contains("loss 2.3000, top-1 50.00%, top-5 20.00%, 800 img/s"),
+        "extra message: " + bar);
     assertTrue(bar.chars().allMatch(c -> c < 128), "ASCII off a terminal: " + bar);
     assertFalse(output().contains("\r"), "log lines, not carriage returns");
     assertEquals(1, lines.stream().filter(l -> l.startsWith("epoch 0 100%")).count(), "once");
@@ -72,8 +72,7 @@ class ProgressBarsTest {
     ProgressBars bars = new ProgressBars(out, false);
     bars.epochEnded(
         new EpochReport(
-            4, 30, 1.25, 0.125, 0.0625, Double.NaN, Double.NaN, Double.NaN, 1.0e-4f, 99.5, 7,
-            60));
+            4, 30, 1.25, 0.125, 0.0625, Double.NaN, Double.NaN, Double.NaN, 1.0e-4f, 99.5, 7, 60));
     assertEquals(
         "epoch 4: train loss 1.2500 top-1 12.50% top-5 6.25% | val n/a | lr 0.0001 | 100 img/s"
             + " | 60.0 s | 7 files skipped",

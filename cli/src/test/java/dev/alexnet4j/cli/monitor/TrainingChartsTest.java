@@ -20,9 +20,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
-import org.junit.jupiter.api.io.TempDir;
 
 class TrainingChartsTest {
   private static final List<String> ALL =
@@ -47,8 +47,18 @@ class TrainingChartsTest {
       }
       target.epochEnded(
           new EpochReport(
-              e, step, 3.0 - e, 0.8 - 0.1 * e, 0.5 - 0.1 * e, 3.2 - e, 0.85 - 0.1 * e,
-              0.55 - 0.1 * e, lr, 790, 0, 12.0));
+              e,
+              step,
+              3.0 - e,
+              0.8 - 0.1 * e,
+              0.5 - 0.1 * e,
+              3.2 - e,
+              0.85 - 0.1 * e,
+              0.55 - 0.1 * e,
+              lr,
+              790,
+              0,
+              12.0));
     }
   }
 
@@ -106,13 +116,15 @@ class TrainingChartsTest {
     assertFalse(Files.exists(charts.directory()));
 
     // Only NaNs and a zero learning rate (which a log axis cannot show): still nothing.
-    charts.stepEnded(new StepReport(0, 0, 0, 1, Double.NaN, Double.NaN, Double.NaN, 0f, Double.NaN));
+    charts.stepEnded(
+        new StepReport(0, 0, 0, 1, Double.NaN, Double.NaN, Double.NaN, 0f, Double.NaN));
     assertEquals(List.of(), charts.redraw());
 
     // One finite point per chart, validation NaN (no validation set).
     charts.stepEnded(new StepReport(0, 1, 0, 1, 2.0, 0.5, 0.25, 0.01f, 500));
     charts.epochEnded(
-        new EpochReport(0, 2, 2.0, 0.5, 0.25, Double.NaN, Double.NaN, Double.NaN, 0.01f, 500, 0, 1));
+        new EpochReport(
+            0, 2, 2.0, 0.5, 0.25, Double.NaN, Double.NaN, Double.NaN, 0.01f, 500, 0, 1));
     assertEquals(ALL.stream().sorted().toList(), chartFiles());
     for (String name : ALL) {
       readPng(charts.directory().resolve(name));
@@ -121,7 +133,8 @@ class TrainingChartsTest {
     // Two points, one of them with every figure equal to the other (a flat line).
     charts.stepEnded(new StepReport(1, 2, 0, 1, 2.0, 0.5, 0.25, 0.01f, 500));
     charts.epochEnded(
-        new EpochReport(1, 3, 2.0, 0.5, 0.25, Double.NaN, Double.NaN, Double.NaN, 0.01f, 500, 0, 1));
+        new EpochReport(
+            1, 3, 2.0, 0.5, 0.25, Double.NaN, Double.NaN, Double.NaN, 0.01f, 500, 0, 1));
     for (String name : ALL) {
       readPng(charts.directory().resolve(name));
     }
@@ -229,7 +242,10 @@ class TrainingChartsTest {
     assertEquals(0.01f, (float) y[0]);
     assertEquals(0.001f, (float) y[y.length - 1], "sampling keeps the last rate");
     assertTrue(
-        drawn.get(TrainingCharts.LOSS).getSeriesMap().containsKey("training, mean of each 25 steps"),
+        drawn
+            .get(TrainingCharts.LOSS)
+            .getSeriesMap()
+            .containsKey("training, mean of each 25 steps"),
         drawn.get(TrainingCharts.LOSS).getSeriesMap().keySet().toString());
     assertTrue(
         drawn

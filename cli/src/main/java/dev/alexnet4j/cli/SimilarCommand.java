@@ -1,0 +1,210 @@
+package dev.alexnet4j.cli;
+
+import com.typesafe.config.Config;
+import dev.alexnet4j.alexnet.FeatureFiles;
+import dev.alexnet4j.alexnet.FeatureMatrix;
+import dev.alexnet4j.alexnet.NearestNeighbours;
+import dev.alexnet4j.alexnet.NearestNeighbours.Neighbour;
+import dev.alexnet4j.augment.ImageDataset;
+import dev.alexnet4j.augment.ImageListDataset;
+import dev.alexnet4j.cli.pictures.ContactSheet;
+import dev.alexnet4j.cli.pictures.Pictures;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code alexnet4j similar}: the gallery images nearest to each query in fc7 space (Figure 4). */
+@Command(
+    name = "similar",
+    mixinStandardHelpOptions = true,
+    description = {
+      "The gallery images nearest to each query image by Euclidean distance of their fc7"
+          + " features, as in the paper's Figure 4: printed as a table and drawn as a contact sheet"
+          + " (each query followed by its neighbours, with distance and class).",
+      "Gallery features are cached in the checkpoint's run folder (features/)."
+    })
+final class SimilarCommand implements Callable<Integer> {
+  static final int TILE = 96;
+
+  @Mixin ConfigOptions options;
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "Checkpoint.")
+  Path checkpoint;
+
+  @Option(
+      names = "--query",
+      arity = "1..*",
+      paramLabel = "IMAGE",
+      description = "Query images (JPEG or PNG).")
+  List<Path> queries = new ArrayList<>();
+
+  @Option(
+      names = "--gallery",
+      required = true,
+      paramLabel = "DIR",
+      description =
+          "Images to search, as <class>/<image>, or a folder of IDX files (its test part).")
+  Path gallery;
+
+  @Option(
+      names = "--k",
+      defaultValue = "6",
+      description = "Neighbours per query (default: ${DEFAULT-VALUE}).")
+  int k;
+
+  @Option(
+      names = "--layer",
+      defaultValue = "fc7",
+      paramLabel = "NAME",
+      description = "Layer whose output is compared (default: ${DEFAULT-VALUE}).")
+  String layer;
+
+  @Option(
+      names = "--png",
+      paramLabel = "FILE",
+      description = "Contact sheet to write (default: pictures/similar.png in the run folder).")
+  Path png;
+
+  @Option(
+      names = "--evaluate",
+      paramLabel = "N",
+      description =
+          "Also take N gallery images, evenly spaced, as queries (each excluded from its own"
+              + " neighbours) and print the retrieval precision@k: the mean fraction of their k"
+              + " nearest that share their class.")
+  Integer evaluate;
+
+  @Option(
+      names = "--batch",
+      defaultValue = "64",
+      description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Override
+  public Integer call() throws Exception {
+    if (queries.isEmpty() && evaluate == null) {
+      throw new UserError("give query images with --query IMAGE..., or --evaluate N, or both");
+    }
+    if (k < 1 || (evaluate != null && evaluate < 1)) {
+      throw new UserError("--k and --evaluate must be at least 1");
+    }
+    TrainedModel trained = TrainedModel.load(checkpoint);
+    Config config =
+        options.loadOver(
+            trained.trainingConfig(), Map.of("alexnet4j.augment.eval.views", "center"));
+    PrintWriter out = spec.commandLine().getOut();
+    try (Session session = Session.open(config)) {
+      ImageDataset images = ImageFolders.open(gallery, config, "--gallery");
+      FeatureFiles.Saved saved = galleryFeatures(trained, session, images, config);
+      NearestNeighbours search = new NearestNeighbours(saved.features());
+      if (evaluate != null) {
+        printPrecision(out, search, saved.features().rows());
+      }
+      if (!queries.isEmpty()) {
+        FeatureMatrix q =
+            FeatureRun.extract(
+                trained,
+                session,
+                new ImageListDataset(queries, trained.classNames()),
+                layer,
+                batch,
+                spec.commandLine().getErr());
+        List<List<ContactSheet.Tile>> rows = new ArrayList<>();
+        for (int i = 0; i < queries.size(); i++) {
+          List<Neighbour> near = search.nearest(q.row(i), k);
+          print(out, queries.get(i), near, saved);
+          rows.add(row(queries.get(i), near, saved, images));
+        }
+        Path file = png != null ? png : RunFolder.of(checkpoint).pictures().resolve("similar.png");
+        Pictures.writePng(ContactSheet.draw(rows, TILE), file);
+        out.println("contact sheet: " + file);
+      }
+    }
+    return 0;
+  }
+
+  private FeatureFiles.Saved galleryFeatures(
+      TrainedModel trained, Session session, ImageDataset images, Config config)
+      throws IOException {
+    GalleryCache cache = GalleryCache.of(trained, images.fingerprint(), layer, config);
+    var cached = cache.load();
+    if (cached.isPresent() && cached.get().features().rows() == images.size()) {
+      return cached.get();
+    }
+    FeatureMatrix features =
+        FeatureRun.extract(trained, session, images, layer, batch, spec.commandLine().getErr());
+    List<String> paths = new ArrayList<>(images.size());
+    for (int i = 0; i < images.size(); i++) {
+      paths.add(images.location(i));
+    }
+    FeatureFiles.Saved saved = new FeatureFiles.Saved(features, paths, images.classNames());
+    cache.store(saved);
+    return saved;
+  }
+
+  private void printPrecision(PrintWriter out, NearestNeighbours search, int size) {
+    int n = Math.min(evaluate, size);
+    int[] picks = new int[n];
+    for (int i = 0; i < n; i++) {
+      picks[i] = (int) ((long) i * size / n);
+    }
+    out.printf(
+        Locale.ROOT,
+        "retrieval precision@%d over %d gallery queries of %d images: %.3f%n",
+        k,
+        n,
+        size,
+        search.precisionAtK(picks, k));
+  }
+
+  private static void print(
+      PrintWriter out, Path query, List<Neighbour> near, FeatureFiles.Saved g) {
+    out.println("query " + query);
+    for (int r = 0; r < near.size(); r++) {
+      int index = near.get(r).index();
+      out.printf(
+          Locale.ROOT,
+          "  %d. %10.4f  %-20s %s%n",
+          r + 1,
+          near.get(r).distance(),
+          className(g, index),
+          g.paths().get(index));
+    }
+  }
+
+  private static String className(FeatureFiles.Saved g, int index) {
+    int label = g.features().labels()[index];
+    return label >= 0 && label < g.classNames().size() ? g.classNames().get(label) : "?";
+  }
+
+  private static List<ContactSheet.Tile> row(
+      Path query, List<Neighbour> near, FeatureFiles.Saved g, ImageDataset images)
+      throws IOException {
+    List<ContactSheet.Tile> tiles = new ArrayList<>();
+    tiles.add(
+        new ContactSheet.Tile(
+            Pictures.toImage(new ImageListDataset(List.of(query), List.of()).read(0)),
+            "query",
+            query.getFileName().toString()));
+    for (Neighbour n : near) {
+      tiles.add(
+          new ContactSheet.Tile(
+              Pictures.toImage(images.read(n.index())),
+              className(g, n.index()),
+              String.format(Locale.ROOT, "d = %.2f", n.distance())));
+    }
+    return tiles;
+  }
+}

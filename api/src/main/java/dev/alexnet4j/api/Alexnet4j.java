@@ -13,6 +13,7 @@ import dev.alexnet4j.api.config.ConfigValidator;
 import dev.alexnet4j.api.config.ConfigurationException;
 import dev.alexnet4j.api.config.CoreModule;
 import dev.alexnet4j.api.config.CoreSettings;
+import dev.alexnet4j.api.device.DeviceSettings;
 import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,6 +108,9 @@ public final class Alexnet4j {
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     ConfigValidator.validate(config, ConfigFactory.defaultReference(loader));
     CoreSettings settings = CoreSettings.from(config);
+    // The list's form fails here; whether each device exists is known once the backend is built
+    // (DeviceSettings.resolve).
+    DeviceSettings.from(config);
     BackendProvider backend = BackendRegistry.discover(loader).select(settings.backend());
     List<Module> modules = new ArrayList<>();
     modules.add(new CoreModule(config, settings));

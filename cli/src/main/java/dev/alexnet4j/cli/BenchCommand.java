@@ -1,10 +1,13 @@
 package dev.alexnet4j.cli;
 
 import com.typesafe.config.Config;
+import dev.alexnet4j.alexnet.parallel.SplitStepBench;
 import dev.alexnet4j.api.backend.SgdHyperparameters;
+import dev.alexnet4j.api.device.DeviceSettings;
 import dev.alexnet4j.api.layer.Layer;
 import dev.alexnet4j.api.layer.Pass;
 import dev.alexnet4j.api.network.Network;
+import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.tensor.Tensor;
 import dev.alexnet4j.api.train.Sgd;
 import dev.alexnet4j.api.train.TrainingSettings;
@@ -69,18 +72,29 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--loader", description = "Measure the data loader (synthetic JPEGs) instead.")
   boolean loader;
 
-  @Option(names = "--devices", split = ",", paramLabel = "N", description = "Device indices (one).")
+  @Option(
+      names = "--devices",
+      split = ",",
+      paramLabel = "N",
+      description =
+          "Device indices (alexnet4j.devices), e.g. 0,1 with --parallel model; on nd4j add"
+              + " -Dalexnet4j.nd4j.virtual-devices=2.")
   int[] devices;
 
-  @Option(names = "--parallel", paramLabel = "MODE", description = "model|data|hybrid (not yet).")
+  @Option(
+      names = "--parallel",
+      paramLabel = "MODE",
+      description = "model: the paper's split of every layer over --devices (data, hybrid: not yet).")
   String parallel;
 
   @Override
   public Integer call() throws Exception {
-    if (devices != null && devices.length > 1 || parallel != null) {
+    if (parallel != null && !parallel.equals("model")) {
       throw new UserError(
-          "--devices with more than one device and --parallel need the model-parallel scheduler,"
-              + " which this version does not have yet");
+          "--parallel " + parallel + ": only model is implemented (data and hybrid are not yet)");
+    }
+    if (devices != null && devices.length > 1 && parallel == null) {
+      throw new UserError("--devices with more than one device needs --parallel model");
     }
     if (warmup < 0 || iterations < 1 || batch < 1 || inferenceBatch < 1) {
       throw new UserError("--warmup >= 0, --iterations >= 1 and batch sizes >= 1, please");
@@ -94,9 +108,16 @@ final class BenchCommand implements Callable<Integer> {
     if (model != null) {
       typed.put("alexnet4j.model", model);
     }
+    if (devices != null) {
+      typed.put("alexnet4j.devices", Arrays.stream(devices).boxed().toList());
+    }
     Config config = options.load(typed);
     try (Session session = Session.open(config)) {
       TrainingSettings settings = TrainingSettings.from(config);
+      if (parallel != null) {
+        benchModelParallel(out, config, session, settings);
+        return 0;
+      }
       Result train = timeTraining(session, settings);
       double inference = timeInference(session);
       long peakRss = peakRssBytes();
@@ -111,6 +132,66 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  /** Training steps of the split network: images/s and each device's waiting share. */
+  private void benchModelParallel(
+      PrintWriter out, Config config, Session session, TrainingSettings settings) {
+    List<Device> chosen = DeviceSettings.from(config).resolve(session.backend.devices());
+    SplitStepBench.Result r =
+        SplitStepBench.run(
+            session.network,
+            session.backend,
+            chosen,
+            batch,
+            session.seed,
+            new SgdHyperparameters(
+                settings.learningRate(), settings.momentum(), settings.weightDecay()),
+            warmup,
+            iterations);
+    String modelName = config.getString("alexnet4j.model");
+    if (json) {
+      StringBuilder waits = new StringBuilder();
+      r.waitingFraction()
+          .forEach(
+              (d, w) ->
+                  waits
+                      .append(waits.length() == 0 ? "" : ",")
+                      .append(String.format(Locale.ROOT, "\"%s\":%.3f", d, w)));
+      out.printf(
+          Locale.ROOT,
+          "{\"model\":\"%s\",\"backend\":\"%s\",\"parallel\":\"model\",\"devices\":\"%s\","
+              + "\"batch\":%d,\"train_images_per_second\":{\"median\":%.3f},"
+              + "\"waiting_fraction\":{%s}}%n",
+          modelName,
+          session.backend.name(),
+          chosen,
+          batch,
+          r.imagesPerSecond(),
+          waits);
+      return;
+    }
+    out.printf(
+        Locale.ROOT,
+        "%s on %s, model-parallel over %s, batch %d, %d timed steps after warm-up%n",
+        modelName,
+        session.backend.name(),
+        chosen,
+        batch,
+        iterations);
+    out.printf(
+        Locale.ROOT,
+        "training step: %.1f images/s (median step %.1f ms)%n",
+        r.imagesPerSecond(),
+        r.medianStepSeconds() * 1000);
+    r.waitingFraction()
+        .forEach(
+            (d, w) ->
+                out.printf(
+                    Locale.ROOT,
+                    "%s waiting (exchange points and between passes): %.0f%% of the step%n",
+                    d,
+                    w * 100));
   }
 
   private Result timeTraining(Session session, TrainingSettings settings) {

@@ -42,6 +42,8 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
+    // Charts are drawn off screen; no AWT class may look for a display first.
+    System.setProperty("java.awt.headless", "true");
     System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 

@@ -61,6 +61,7 @@ final class SimilarCommand implements Callable<Integer> {
   @Option(
       names = "--k",
       defaultValue = "6",
+      paramLabel = "K",
       description = "Neighbours per query (default: ${DEFAULT-VALUE}).")
   int k;
 

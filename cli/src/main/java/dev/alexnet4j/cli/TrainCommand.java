@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -77,13 +78,13 @@ final class TrainCommand implements Callable<Integer> {
       names = "--devices",
       split = ",",
       paramLabel = "N",
-      description = "Device indices; this version trains on one device (model parallelism: soon).")
+      description = "Device indices; training runs on one device (the split: bench only, for now).")
   int[] devices;
 
   @Option(
       names = "--parallel",
       paramLabel = "MODE",
-      description = "model, data or hybrid; this version has neither yet and trains on one device.")
+      description = "model, data or hybrid; training has none yet and runs on one device.")
   String parallel;
 
   @Option(
@@ -104,8 +105,9 @@ final class TrainCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     if (devices != null && devices.length > 1 || parallel != null) {
       throw new UserError(
-          "--devices with more than one device and --parallel need the model-parallel scheduler,"
-              + " which this version does not have yet: train on one device (--devices 0)");
+          "--devices with more than one device and --parallel: the trainer does not drive the"
+              + " model-parallel split yet (bench does: alexnet4j bench --devices 0,1 --parallel"
+              + " model); train on one device (--devices 0)");
     }
     Map<String, Object> typed = new LinkedHashMap<>();
     if (data != null) {
@@ -164,11 +166,16 @@ final class TrainCommand implements Callable<Integer> {
           trainer.resume(c);
           console.printf("resumed at epoch %d, step %d%n", c.epoch(), c.step());
         });
-        PrintStream stream = new PrintStream(new WriterOutputStream(console), true, StandardCharsets.UTF_8);
-        trainer.addListener(new ProgressBars(stream));
-        trainer.addListener(new MetricsLog(run.root()));
-        trainer.addListener(new TrainingCharts(run.root()));
-        EpochReport last = runStoppable(trainer, train, validation);
+        PrintStream stream =
+            new PrintStream(new WriterOutputStream(console), true, StandardCharsets.UTF_8);
+        EpochReport last;
+        try (ProgressBars bars = new ProgressBars(stream);
+            MetricsLog log = new MetricsLog(run.root())) {
+          trainer.addListener(bars);
+          trainer.addListener(log);
+          trainer.addListener(new TrainingCharts(run.root()));
+          last = runStoppable(trainer, train, validation);
+        }
         console.printf(
             "%s at step %d; checkpoint %s%n",
             trainer.epoch() >= settings.epochs() ? "finished" : "stopped",
@@ -176,6 +183,7 @@ final class TrainCommand implements Callable<Integer> {
             trainer.lastCheckpoint() == null ? "none written" : trainer.lastCheckpoint());
         if (last != null && !Double.isNaN(last.validationTop1Error())) {
           console.printf(
+              Locale.ROOT,
               "validation top-1 error %.2f%%, top-5 error %.2f%%%n",
               100 * last.validationTop1Error(),
               100 * last.validationTop5Error());

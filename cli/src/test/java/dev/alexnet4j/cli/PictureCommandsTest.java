@@ -13,6 +13,7 @@ import dev.alexnet4j.cli.pictures.ContactSheet;
 import dev.alexnet4j.cli.pictures.PredictionPicture;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -83,6 +84,35 @@ class PictureCommandsTest {
   }
 
   @Test
+  void featuresOfAnIdxFolderTakeItsTestPart() throws IOException {
+    // IDX as Fashion-MNIST ships it: 3 training and 2 test images of 10 x 10, grey.
+    Path idx = Files.createDirectories(dir.resolve("idx"));
+    writeIdx(idx, "train", 3);
+    writeIdx(idx, "t10k", 2);
+    Path out = dir.resolve("idx.npy");
+    Run r = run("features", "--checkpoint", checkpoint.toString(), "--layer", "fc2", "--data",
+        idx.toString(), "--out", out.toString());
+    assertOk(r);
+    assertArrayEquals(new int[] {2, 2}, Npy.read(out).shape());
+    assertTrue(Files.readAllLines(dir.resolve("idx.tsv")).get(2).contains("t10k-images-idx3-ubyte"));
+  }
+
+  private static void writeIdx(Path dir, String part, int count) throws IOException {
+    ByteBuffer images = ByteBuffer.allocate(16 + count * 100);
+    images.putInt(0x803).putInt(count).putInt(10).putInt(10);
+    for (int i = 0; i < count * 100; i++) {
+      images.put((byte) (i * 7));
+    }
+    Files.write(dir.resolve(part + "-images-idx3-ubyte"), images.array());
+    ByteBuffer labels = ByteBuffer.allocate(8 + count);
+    labels.putInt(0x801).putInt(count);
+    for (int i = 0; i < count; i++) {
+      labels.put((byte) (i % 2));
+    }
+    Files.write(dir.resolve(part + "-labels-idx1-ubyte"), labels.array());
+  }
+
+  @Test
   void featuresRefuseAFolderWithAnUnreadableImage() throws IOException {
     Path broken = Files.createDirectories(dir.resolve("broken/red"));
     Files.copy(data.resolve("val/red/red0.png"), broken.resolve("good.png"));
@@ -120,6 +150,12 @@ class PictureCommandsTest {
     assertOk(again);
     assertEquals(r.out(), again.out(), "the cached gallery gives the same answer");
     assertEquals(written, Files.getLastModifiedTime(cached.get(0)), "the cache was reused");
+    assertOk(run("similar", "--checkpoint", checkpoint.toString(), "--layer", "pool1",
+        "--gallery", data.resolve("val").toString(), "--evaluate", "2"));
+    try (Stream<Path> files = Files.list(cacheDir)) {
+      assertEquals(2, files.filter(p -> p.toString().endsWith(".npy")).count(),
+          "another layer, another cache entry");
+    }
   }
 
   @Test

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The two towers run at the same time: each device's work runs on its own thread, and between
- * exchange points the devices' layer work overlaps in time (ARCHITECTURE.md, "Model
- * parallelism"; issue 5, item 5).
+ * exchange points the devices' layer work overlaps in time (ARCHITECTURE.md, "Model parallelism";
+ * issue 5, item 5).
  */
 class SplitConcurrencyTest {
   record Interval(String stage, Device device, String thread, long start, long end) {}
@@ -30,8 +30,7 @@ class SplitConcurrencyTest {
     List<Interval> timeline = new CopyOnWriteArrayList<>();
     StageObserver observer =
         (stage, device, start, end) ->
-            timeline.add(
-                new Interval(stage, device, Thread.currentThread().getName(), start, end));
+            timeline.add(new Interval(stage, device, Thread.currentThread().getName(), start, end));
     int batch = 32;
     try (Backend backend = SplitFixture.backend(injector);
         ModelParallelNetwork split =
@@ -53,8 +52,9 @@ class SplitConcurrencyTest {
     for (Interval i : timeline) {
       (i.device().index() == 0 ? threads0 : threads1).add(i.thread());
     }
-    assertTrue(threads0.size() == 1 && threads1.size() == 1, "one thread per device: " + threads0
-        + " " + threads1);
+    assertTrue(
+        threads0.size() == 1 && threads1.size() == 1,
+        "one thread per device: " + threads0 + " " + threads1);
     assertTrue(!threads0.equals(threads1), "the devices share a thread: " + threads0);
 
     // The same local layer (no exchange inside it) overlaps on the two devices.
@@ -72,8 +72,8 @@ class SplitConcurrencyTest {
     }
     System.out.println("layers whose two device runs overlapped in time: " + overlapping);
     assertTrue(
-        overlapping.stream().anyMatch(s -> s.startsWith("conv2") || s.startsWith("conv4")
-            || s.startsWith("conv5")),
+        overlapping.stream()
+            .anyMatch(s -> s.startsWith("conv2") || s.startsWith("conv4") || s.startsWith("conv5")),
         "no grouped conv ran on both devices at once; overlapping: " + overlapping);
   }
 }

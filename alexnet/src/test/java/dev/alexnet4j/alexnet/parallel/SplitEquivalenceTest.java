@@ -22,12 +22,12 @@ import org.junit.jupiter.api.Test;
 /**
  * The split run (devices [0, 1]) and the single-device grouped run, from the same weights and
  * input, give the same logits, loss, parameter gradients and updated weights (ARCHITECTURE.md,
- * "Model parallelism"), in eval mode and in train mode (dropout masks are keyed by the unit's
- * index in the whole layer, so both runs drop the same units).
+ * "Model parallelism"), in eval mode and in train mode (dropout masks are keyed by the unit's index
+ * in the whole layer, so both runs drop the same units).
  *
  * <p>Tolerance: 1e-4 of each tensor's scale (max(1, max |value|)). The split computes every output
- * with the same dot products; only the input gradient of a full layer is summed in another order
- * (a sum of per-device partials), which moves the last bits of the gradients below it.
+ * with the same dot products; only the input gradient of a full layer is summed in another order (a
+ * sum of per-device partials), which moves the last bits of the gradients below it.
  */
 class SplitEquivalenceTest {
   private static final double TOLERANCE = 1e-4;
@@ -52,41 +52,46 @@ class SplitEquivalenceTest {
       try (Network single = spec.build(backend, devices.get(0), batch, SEED);
           Sgd singleSgd = new Sgd(backend, single.parameters().values());
           ModelParallelNetwork split =
-              ModelParallelNetwork.build(
-                  spec, backend, devices, batch, SEED, StageObserver.NONE);
+              ModelParallelNetwork.build(spec, backend, devices, batch, SEED, StageObserver.NONE);
           ModelParallelSgd splitSgd = new ModelParallelSgd(backend, split)) {
         assertEquals(
             0.0,
             SplitFixture.assertAllClose(
-                "initial weights", whole(backend, single, Parameter::value),
-                split.downloadParameters(), 0.0),
+                "initial weights",
+                whole(backend, single, Parameter::value),
+                split.downloadParameters(),
+                0.0),
             "the split starts from the unsplit network's weights, bit for bit");
         double worst = 0;
         for (int step = 0; step < steps; step++) {
           float[] data =
-              SplitFixture.gaussian(
-                  Math.toIntExact(split.inputShape().size()), SEED + step, 50.0);
+              SplitFixture.gaussian(Math.toIntExact(split.inputShape().size()), SEED + step, 50.0);
           int[] labels = SplitFixture.labels(batch, classOf(single), SEED + step);
           try (Tensor x = backend.upload(devices.get(0), split.inputShape(), data)) {
             // Eval mode: logits and loss.
             forwardAndCompare(backend, single, split, x, Pass.inference(), labels, model);
             // Train mode: logits, loss, gradients, updated weights.
-            forwardAndCompare(
-                backend, single, split, x, Pass.training(SEED, step), labels, model);
+            forwardAndCompare(backend, single, split, x, Pass.training(SEED, step), labels, model);
             single.backward(labels);
             split.backward(labels);
-            worst = Math.max(worst, SplitFixture.assertAllClose(
-                model + " step " + step + " gradient",
-                whole(backend, single, Parameter::gradient),
-                split.downloadGradients(),
-                TOLERANCE));
+            worst =
+                Math.max(
+                    worst,
+                    SplitFixture.assertAllClose(
+                        model + " step " + step + " gradient",
+                        whole(backend, single, Parameter::gradient),
+                        split.downloadGradients(),
+                        TOLERANCE));
             singleSgd.step(SGD);
             splitSgd.step(SGD);
-            worst = Math.max(worst, SplitFixture.assertAllClose(
-                model + " step " + step + " updated weights",
-                whole(backend, single, Parameter::value),
-                split.downloadParameters(),
-                TOLERANCE));
+            worst =
+                Math.max(
+                    worst,
+                    SplitFixture.assertAllClose(
+                        model + " step " + step + " updated weights",
+                        whole(backend, single, Parameter::value),
+                        split.downloadParameters(),
+                        TOLERANCE));
           }
         }
         // Evidence for the record: how far below the tolerance the split stays.
@@ -109,10 +114,10 @@ class SplitEquivalenceTest {
     float[] expectedProbabilities = backend.download(single.forward(x, pass));
     float[] expectedLogits = backend.download(single.lastOutput(single.layers().size() - 2));
     float[] probabilities = backend.download(split.forward(x, pass));
-    SplitFixture.assertClose(what + " logits", expectedLogits, backend.download(split.logits()),
-        TOLERANCE);
-    SplitFixture.assertClose(what + " probabilities", expectedProbabilities, probabilities,
-        TOLERANCE);
+    SplitFixture.assertClose(
+        what + " logits", expectedLogits, backend.download(split.logits()), TOLERANCE);
+    SplitFixture.assertClose(
+        what + " probabilities", expectedProbabilities, probabilities, TOLERANCE);
     float expectedLoss = single.loss(labels);
     float loss = split.loss(labels);
     assertTrue(

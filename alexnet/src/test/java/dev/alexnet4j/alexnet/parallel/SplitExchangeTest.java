@@ -21,8 +21,8 @@ import org.mockito.ArgumentCaptor;
 /**
  * The scheduler exchanges tensors exactly at the split's exchange points: in alexnet-small over two
  * devices, the gathers of lrn1 (its windows cross the split), conv3, fc6, fc7 and fc8 and of the
- * logits, and in backward the gradient sums of those five layers (conv1 reads the data and needs
- * no input gradient). The backend is the real one behind a Mockito delegate.
+ * logits, and in backward the gradient sums of those five layers (conv1 reads the data and needs no
+ * input gradient). The backend is the real one behind a Mockito delegate.
  */
 class SplitExchangeTest {
   private static final int GATHERING_LAYERS = 5; // lrn1, conv3, fc6, fc7, fc8
@@ -48,7 +48,8 @@ class SplitExchangeTest {
           // then the second device's logits to the first.
           assertEquals(2 + GATHERING_LAYERS * 2 + 1, from.getAllValues().size(), "forward copies");
           assertEquals(
-              GATHERING_LAYERS * 2 + 1 + 1, crossDevice(from.getAllValues(), to.getAllValues()),
+              GATHERING_LAYERS * 2 + 1 + 1,
+              crossDevice(from.getAllValues(), to.getAllValues()),
               "forward copies between devices (the input, on device 0, counts once)");
           verify(backend, never()).add(any(), any());
 

@@ -53,13 +53,13 @@ class SplitWeightsFileTest {
         }
       }
       try (Network tiny =
-          SplitFixture.spec(
-                  SplitFixture.injector(
-                      SplitFixture.config(
-                          "t",
-                          "alexnet4j.models.t { input = [1, 2, 2], layers = [{ name = fc, type"
-                              + " = dense, units = 2 }] }")))
-              .build(backend, devices.get(0), 1, 1);
+              SplitFixture.spec(
+                      SplitFixture.injector(
+                          SplitFixture.config(
+                              "t",
+                              "alexnet4j.models.t { input = [1, 2, 2], layers = [{ name = fc, type"
+                                  + " = dense, units = 2 }] }")))
+                  .build(backend, devices.get(0), 1, 1);
           ModelParallelNetwork split =
               ModelParallelNetwork.build(spec, backend, devices, 2, 11, StageObserver.NONE)) {
         Path wrong = dir.resolve("wrong.npz");

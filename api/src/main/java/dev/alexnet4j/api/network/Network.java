@@ -11,13 +11,11 @@ import dev.alexnet4j.api.layer.Pass;
 import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.SplittableRandom;
 
 /**
  * A network built on one device for a fixed batch size: a chain of layers, optionally ending in a
@@ -144,20 +142,9 @@ public final class Network implements AutoCloseable {
       implements LayerContext {
     @Override
     public Parameter parameter(ParameterSpec spec) {
-      float[] values = new float[Math.toIntExact(spec.shape().size())];
-      spec.initializer().fill(values, new SplittableRandom(seed ^ nameHash(spec.name())));
-      Tensor value = backend.upload(device, spec.shape(), values);
+      Tensor value = backend.upload(device, spec.shape(), spec.initialValues(seed));
       Tensor gradient = backend.zeros(device, spec.shape());
       return new Parameter(spec, value, gradient);
-    }
-
-    private static long nameHash(String name) {
-      long h = 0xcbf29ce484222325L;
-      for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
-        h ^= b & 0xff;
-        h *= 0x100000001b3L;
-      }
-      return h;
     }
   }
 }

@@ -81,7 +81,7 @@ class AlexNetDefinitionTest {
         assertEquals(1e-4, n.parameters().alpha(), 0);
         assertEquals(0.75, n.parameters().beta(), 0);
         assertEquals(2.0, n.parameters().k(), 0);
-        assertEquals(n.name().equals("lrn2") ? 2 : 1, n.parameters().groups(), "LRN per tower");
+        assertEquals(2, n.parameters().groups(), n.name() + ": LRN per tower, as on two GPUs");
       } else if (l instanceof MaxPoolLayer.Spec p) {
         assertEquals(3, p.geometry().kernel(), "overlapping pooling");
         assertEquals(2, p.geometry().stride());

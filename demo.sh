@@ -16,4 +16,9 @@ bin/alexnet4j train --config examples/fashion-mnist.conf --out "$run" "$@"
 checkpoint="$run/checkpoints/best.a4j"
 [ -f "$checkpoint" ] || checkpoint="$(ls "$run"/checkpoints/checkpoint-*.a4j | tail -n 1)"
 bin/alexnet4j eval --checkpoint "$checkpoint" --ten-crop
-echo "charts: $run/charts/*.png   metrics: $run/metrics.jsonl   checkpoints: $run/checkpoints/"
+# What the network learned: conv1 kernels by tower (Figure 3), fc7 neighbours (Figure 4) with
+# their retrieval precision@5 over 100 test images.
+bin/alexnet4j filters --checkpoint "$checkpoint"
+bin/alexnet4j filters --checkpoint "$checkpoint" --grey --out "$run/pictures/conv1-grey.png"
+bin/alexnet4j similar --checkpoint "$checkpoint" --gallery "$data" --k 5 --evaluate 100
+echo "charts: $run/charts/*.png   pictures: $run/pictures/   metrics: $run/metrics.jsonl   checkpoints: $run/checkpoints/"

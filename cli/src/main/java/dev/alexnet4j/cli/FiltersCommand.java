@@ -56,6 +56,13 @@ final class FiltersCommand implements Callable<Integer> {
   int scale;
 
   @Option(
+      names = "--grey",
+      description =
+          "Draw each kernel as the mean of its channels: what acts on greyscale images (e.g."
+              + " Fashion-MNIST, whose grey is repeated over the three channels).")
+  boolean grey;
+
+  @Option(
       names = "--columns",
       defaultValue = "16",
       description = "Tiles per row (default: ${DEFAULT-VALUE}).")
@@ -93,7 +100,7 @@ final class FiltersCommand implements Callable<Integer> {
     }
     int towers = towers(convs, at, conv.filters());
     int s = scale > 0 ? scale : Math.max(1, 48 / conv.kernel());
-    BufferedImage picture = FilterGrid.draw(weights, towers, columns, s);
+    BufferedImage picture = FilterGrid.draw(weights, towers, columns, s, grey);
     Path file =
         out != null ? out : RunFolder.of(checkpoint).pictures().resolve(conv.name() + ".png");
     Pictures.writePng(picture, file);

@@ -9,6 +9,7 @@ import dev.alexnet4j.augment.ImageDataset;
 import dev.alexnet4j.augment.ImageListDataset;
 import dev.alexnet4j.cli.pictures.ContactSheet;
 import dev.alexnet4j.cli.pictures.Pictures;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -35,6 +36,8 @@ import picocli.CommandLine.Spec;
     })
 final class SimilarCommand implements Callable<Integer> {
   static final int TILE = 96;
+  // Rows drawn from --evaluate queries when no --query is given.
+  static final int SHEET_QUERIES = 8;
 
   @Mixin ConfigOptions options;
 
@@ -84,7 +87,8 @@ final class SimilarCommand implements Callable<Integer> {
       description =
           "Also take N gallery images, evenly spaced, as queries (each excluded from its own"
               + " neighbours) and print the retrieval precision@k: the mean fraction of their k"
-              + " nearest that share their class.")
+              + " nearest that share their class. Without --query, the first 8 of them make the"
+              + " contact sheet.")
   Integer evaluate;
 
   @Option(
@@ -110,8 +114,33 @@ final class SimilarCommand implements Callable<Integer> {
       ImageDataset images = ImageFolders.open(gallery, config, "--gallery");
       FeatureFiles.Saved saved = galleryFeatures(trained, session, images, config);
       NearestNeighbours search = new NearestNeighbours(saved.features());
+      List<List<ContactSheet.Tile>> rows = new ArrayList<>();
       if (evaluate != null) {
-        printPrecision(out, search, saved.features().rows());
+        int[] picks = picks(saved.features().rows());
+        out.printf(
+            Locale.ROOT,
+            "retrieval precision@%d over %d gallery queries of %d images: %.3f%n",
+            k,
+            picks.length,
+            saved.features().rows(),
+            search.precisionAtK(picks, k));
+        if (queries.isEmpty()) {
+          // Nothing else to draw: the first evaluation queries make the sheet, so a folder of IDX
+          // files (no image files to name) still gets its picture.
+          for (int i = 0; i < Math.min(SHEET_QUERIES, picks.length); i++) {
+            int q = picks[i];
+            List<Neighbour> near = search.nearest(saved.features().row(q), k, q);
+            print(out, saved.paths().get(q), near, saved);
+            rows.add(
+                tiles(
+                    Pictures.toImage(images.read(q)),
+                    className(saved, q),
+                    "query",
+                    near,
+                    saved,
+                    images));
+          }
+        }
       }
       if (!queries.isEmpty()) {
         FeatureMatrix q =
@@ -122,16 +151,23 @@ final class SimilarCommand implements Callable<Integer> {
                 layer,
                 batch,
                 spec.commandLine().getErr());
-        List<List<ContactSheet.Tile>> rows = new ArrayList<>();
         for (int i = 0; i < queries.size(); i++) {
           List<Neighbour> near = search.nearest(q.row(i), k);
-          print(out, queries.get(i), near, saved);
-          rows.add(row(queries.get(i), near, saved, images));
+          Path query = queries.get(i);
+          print(out, query.toString(), near, saved);
+          rows.add(
+              tiles(
+                  Pictures.toImage(new ImageListDataset(List.of(query), List.of()).read(0)),
+                  "query",
+                  query.getFileName().toString(),
+                  near,
+                  saved,
+                  images));
         }
-        Path file = png != null ? png : RunFolder.of(checkpoint).pictures().resolve("similar.png");
-        Pictures.writePng(ContactSheet.draw(rows, TILE), file);
-        out.println("contact sheet: " + file);
       }
+      Path file = png != null ? png : RunFolder.of(checkpoint).pictures().resolve("similar.png");
+      Pictures.writePng(ContactSheet.draw(rows, TILE), file);
+      out.println("contact sheet: " + file);
     }
     return 0;
   }
@@ -155,23 +191,18 @@ final class SimilarCommand implements Callable<Integer> {
     return saved;
   }
 
-  private void printPrecision(PrintWriter out, NearestNeighbours search, int size) {
+  /** {@code --evaluate} gallery rows, evenly spaced: every class of a sorted folder is asked. */
+  private int[] picks(int size) {
     int n = Math.min(evaluate, size);
     int[] picks = new int[n];
     for (int i = 0; i < n; i++) {
       picks[i] = (int) ((long) i * size / n);
     }
-    out.printf(
-        Locale.ROOT,
-        "retrieval precision@%d over %d gallery queries of %d images: %.3f%n",
-        k,
-        n,
-        size,
-        search.precisionAtK(picks, k));
+    return picks;
   }
 
   private static void print(
-      PrintWriter out, Path query, List<Neighbour> near, FeatureFiles.Saved g) {
+      PrintWriter out, String query, List<Neighbour> near, FeatureFiles.Saved g) {
     out.println("query " + query);
     for (int r = 0; r < near.size(); r++) {
       int index = near.get(r).index();
@@ -190,15 +221,17 @@ final class SimilarCommand implements Callable<Integer> {
     return label >= 0 && label < g.classNames().size() ? g.classNames().get(label) : "?";
   }
 
-  private static List<ContactSheet.Tile> row(
-      Path query, List<Neighbour> near, FeatureFiles.Saved g, ImageDataset images)
+  /** One row of the sheet: the query tile, then its neighbours with class and distance. */
+  private static List<ContactSheet.Tile> tiles(
+      BufferedImage query,
+      String line1,
+      String line2,
+      List<Neighbour> near,
+      FeatureFiles.Saved g,
+      ImageDataset images)
       throws IOException {
     List<ContactSheet.Tile> tiles = new ArrayList<>();
-    tiles.add(
-        new ContactSheet.Tile(
-            Pictures.toImage(new ImageListDataset(List.of(query), List.of()).read(0)),
-            "query",
-            query.getFileName().toString()));
+    tiles.add(new ContactSheet.Tile(query, line1, line2));
     for (Neighbour n : near) {
       tiles.add(
           new ContactSheet.Tile(

@@ -159,6 +159,20 @@ class PictureCommandsTest {
   }
 
   @Test
+  void similarWithoutQueriesDrawsItsEvaluationQueries() throws IOException {
+    Path sheet = dir.resolve("evaluated.png");
+    Run r = run("similar", "--checkpoint", checkpoint.toString(), "--layer", "fc2", "--gallery",
+        data.resolve("val").toString(), "--k", "2", "--evaluate", "4", "--png", sheet.toString());
+    assertOk(r);
+    // 16 images, 4 queries evenly spaced: rows 0, 4, 8 and 12 (blue0, blue4, red0, red4).
+    assertTrue(r.out().contains("query " + data.resolve("val/red/red4.png")), r.out());
+    assertEquals(4, r.out().lines().filter(l -> l.startsWith("query ")).count(), r.out());
+    BufferedImage image = png(sheet);
+    assertEquals(ContactSheet.width(3, SimilarCommand.TILE), image.getWidth());
+    assertEquals(ContactSheet.height(4, SimilarCommand.TILE), image.getHeight());
+  }
+
+  @Test
   void similarNeedsAQueryOrAnEvaluation() {
     Run r = run("similar", "--checkpoint", checkpoint.toString(), "--gallery",
         data.resolve("val").toString());

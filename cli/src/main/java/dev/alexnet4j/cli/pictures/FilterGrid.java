@@ -84,9 +84,19 @@ public final class FilterGrid {
 
   /**
    * Draws the kernels. Three input channels are drawn as RGB; any other count as the grey of the
-   * channels' mean.
+   * channels' mean. Each kernel is normalised over what is drawn.
    */
   public static BufferedImage draw(NpyArray weights, int towers, int columns, int scale) {
+    return draw(weights, towers, columns, scale, false);
+  }
+
+  /**
+   * Draws the kernels; with {@code grey}, every kernel as the grey of its channels' mean. On
+   * greyscale data (Fashion-MNIST repeated over three channels) only the channels' sum acts on the
+   * image, so the grey picture is the kernel the network effectively applies.
+   */
+  public static BufferedImage draw(
+      NpyArray weights, int towers, int columns, int scale, boolean grey) {
     int[] s = requireKernels(weights);
     Layout layout = layout(weights, towers, columns, scale);
     BufferedImage canvas = Pictures.canvas(layout.width(), layout.height());
@@ -101,7 +111,7 @@ public final class FilterGrid {
     }
     g.dispose();
     for (int k = 0; k < s[0]; k++) {
-      BufferedImage tile = kernel(weights.data(), k, s[1], s[2], s[3]);
+      BufferedImage tile = kernel(weights.data(), k, s[1], s[2], s[3], grey);
       Graphics2D tg = canvas.createGraphics();
       Pictures.drawFitted(tg, tile, layout.x(k), layout.y(k), layout.tile());
       tg.dispose();
@@ -110,14 +120,28 @@ public final class FilterGrid {
   }
 
   /** Kernel {@code k} at its own size, normalised to its own range. */
-  static BufferedImage kernel(float[] w, int k, int channels, int height, int width) {
-    int size = channels * height * width;
-    int offset = k * size;
+  static BufferedImage kernel(float[] w, int k, int channels, int height, int width, boolean grey) {
+    int offset = k * channels * height * width;
+    boolean colour = channels == 3 && !grey;
+    float[][] values = new float[3][height * width];
+    for (int c = 0; c < 3; c++) {
+      for (int i = 0; i < height * width; i++) {
+        if (colour) {
+          values[c][i] = w[offset + c * height * width + i];
+        } else {
+          for (int ch = 0; ch < channels; ch++) {
+            values[c][i] += w[offset + ch * height * width + i] / channels;
+          }
+        }
+      }
+    }
     float min = Float.POSITIVE_INFINITY;
     float max = Float.NEGATIVE_INFINITY;
-    for (int i = 0; i < size; i++) {
-      min = Math.min(min, w[offset + i]);
-      max = Math.max(max, w[offset + i]);
+    for (float[] channel : values) {
+      for (float v : channel) {
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
     }
     float range = max - min;
     BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
@@ -125,15 +149,7 @@ public final class FilterGrid {
       for (int x = 0; x < width; x++) {
         int[] rgb = new int[3];
         for (int c = 0; c < 3; c++) {
-          float v;
-          if (channels == 3) {
-            v = w[offset + (c * height + y) * width + x];
-          } else {
-            v = 0;
-            for (int ch = 0; ch < channels; ch++) {
-              v += w[offset + (ch * height + y) * width + x] / channels;
-            }
-          }
+          float v = values[c][y * width + x];
           // A constant kernel has no range: mid-grey rather than a division by zero.
           rgb[c] = range > 0 ? Math.round(255 * (v - min) / range) : 128;
         }

@@ -69,6 +69,18 @@ class PicturesTest {
   }
 
   @Test
+  void greyDrawsTheMeanOfTheChannels() {
+    // One 1 x 2 kernel: red [0, 3], green and blue [0, 0]; the channels' mean is [0, 1].
+    float[] w = {0, 3, 0, 0, 0, 0};
+    BufferedImage colour = FilterGrid.kernel(w, 0, 3, 1, 2, false);
+    assertEquals(Color.BLACK.getRGB(), colour.getRGB(0, 0));
+    assertEquals(Color.RED.getRGB(), colour.getRGB(1, 0));
+    BufferedImage grey = FilterGrid.kernel(w, 0, 3, 1, 2, true);
+    assertEquals(Color.BLACK.getRGB(), grey.getRGB(0, 0));
+    assertEquals(Color.WHITE.getRGB(), grey.getRGB(1, 0));
+  }
+
+  @Test
   void oneTowerIsOneBlock() {
     NpyArray weights = new NpyArray(new int[] {96, 3, 11, 11}, new float[96 * 3 * 121]);
     FilterGrid.Layout layout = FilterGrid.layout(weights, 1, 16, 4);

@@ -10,9 +10,9 @@ import dev.alexnet4j.api.tensor.Tensor;
 import java.util.function.Consumer;
 
 /**
- * The paper's test procedure: the softmax outputs of an image's views (one centre crop, or the
- * four corners and the centre with their reflections: ten) are averaged, and the average is
- * ranked. The data source delivers each image's views as consecutive rows of a batch.
+ * The paper's test procedure: the softmax outputs of an image's views (one centre crop, or the four
+ * corners and the centre with their reflections: ten) are averaged, and the average is ranked. The
+ * data source delivers each image's views as consecutive rows of a batch.
  */
 public final class Evaluator implements AutoCloseable {
   private final Backend backend;
@@ -20,7 +20,9 @@ public final class Evaluator implements AutoCloseable {
   private final Tensor input;
   private final int rows;
 
-  /** @param network built for a batch of a whole number of images' views */
+  /**
+   * @param network built for a batch of a whole number of images' views
+   */
   public Evaluator(Backend backend, Network network) {
     this.rows = network.inputShape().batch();
     this.backend = backend;

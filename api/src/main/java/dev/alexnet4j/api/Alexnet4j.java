@@ -28,13 +28,15 @@ import java.util.List;
  * NetworkSpec net = injector.getInstance(NetworkParser.class).parse();
  * }</pre>
  *
- * Everything that is wrong with the config fails here, as a one-line {@link
- * ConfigurationException} naming the key.
+ * Everything that is wrong with the config fails here, as a one-line {@link ConfigurationException}
+ * naming the key.
  */
 public final class Alexnet4j {
   private Alexnet4j() {}
 
-  /** {@code application.conf} and {@code -D} system properties over every {@code reference.conf}. */
+  /**
+   * {@code application.conf} and {@code -D} system properties over every {@code reference.conf}.
+   */
   public static Config loadConfig() {
     return ConfigFactory.load();
   }

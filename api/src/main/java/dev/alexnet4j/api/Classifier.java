@@ -75,8 +75,10 @@ public final class Classifier implements AutoCloseable {
   public void loadCheckpoint(Path file) throws IOException {
     Checkpoint checkpoint = CheckpointFile.read(file);
     checkpoint.requireCompatible(CheckpointTensors.tensorShapesOf(network.parameters()));
-    checkpoint.parameters()
-        .forEach((name, array) -> backend.upload(array.data(), network.parameters().get(name).value()));
+    checkpoint
+        .parameters()
+        .forEach(
+            (name, array) -> backend.upload(array.data(), network.parameters().get(name).value()));
   }
 
   /**

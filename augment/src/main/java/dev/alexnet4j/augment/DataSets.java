@@ -44,8 +44,7 @@ public record DataSets(ImageDataset train, Optional<ImageDataset> validation) {
       Optional<Path> testImages = idx(root, "t10k-images-idx3-ubyte");
       Optional<ImageDataset> validation =
           testImages.map(
-              images ->
-                  IdxDataset.open(images, requireIdx(root, "t10k-labels-idx1-ubyte"), names));
+              images -> IdxDataset.open(images, requireIdx(root, "t10k-labels-idx1-ubyte"), names));
       return new DataSets(train, validation);
     }
     Path train = root.resolve(trainDir);

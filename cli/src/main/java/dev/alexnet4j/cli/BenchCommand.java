@@ -84,7 +84,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--parallel",
       paramLabel = "MODE",
-      description = "model: the paper's split of every layer over --devices (data, hybrid: not yet).")
+      description =
+          "model: the paper's split of every layer over --devices (data, hybrid: not yet).")
   String parallel;
 
   @Override
@@ -122,10 +123,21 @@ final class BenchCommand implements Callable<Integer> {
       double inference = timeInference(session);
       long peakRss = peakRssBytes();
       if (json) {
-        out.println(train.json(config.getString("alexnet4j.model"), session, batch, inference, inferenceBatch, peakRss));
+        out.println(
+            train.json(
+                config.getString("alexnet4j.model"),
+                session,
+                batch,
+                inference,
+                inferenceBatch,
+                peakRss));
       } else {
         train.print(out, config.getString("alexnet4j.model"), session, batch);
-        out.printf(Locale.ROOT, "inference, batch %d: %.1f images/s (median)%n", inferenceBatch, inference);
+        out.printf(
+            Locale.ROOT,
+            "inference, batch %d: %.1f images/s (median)%n",
+            inferenceBatch,
+            inference);
         if (peakRss > 0) {
           out.printf(Locale.ROOT, "peak resident memory: %.0f MiB%n", peakRss / 1048576.0);
         }
@@ -202,7 +214,8 @@ final class BenchCommand implements Callable<Integer> {
       int[] labels = randomLabels(net);
       List<Layer> layers = net.layers();
       SgdHyperparameters hp =
-          new SgdHyperparameters(settings.learningRate(), settings.momentum(), settings.weightDecay());
+          new SgdHyperparameters(
+              settings.learningRate(), settings.momentum(), settings.weightDecay());
       for (int it = 0; it < warmup + iterations; it++) {
         boolean timed = it >= warmup;
         long stepStart = System.nanoTime();
@@ -214,7 +227,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         long t = System.nanoTime();
         net.loss(labels);
-        Tensor g = ((dev.alexnet4j.api.layer.LossLayer) layers.get(layers.size() - 1)).backward(labels);
+        Tensor g =
+            ((dev.alexnet4j.api.layer.LossLayer) layers.get(layers.size() - 1)).backward(labels);
         result.add(timed, layers.get(layers.size() - 1).name(), false, System.nanoTime() - t);
         for (int i = layers.size() - 2; i >= 0 && g != null; i--) {
           t = System.nanoTime();
@@ -335,31 +349,39 @@ final class BenchCommand implements Callable<Integer> {
     String json(
         String model, Session session, int batch, double inference, int inferenceBatch, long rss) {
       StringBuilder sb = new StringBuilder("{");
-      sb.append("\"model\":\"").append(model).append("\",\"backend\":\"")
-          .append(session.backend.name()).append("\",\"batch\":").append(batch);
+      sb.append("\"model\":\"")
+          .append(model)
+          .append("\",\"backend\":\"")
+          .append(session.backend.name())
+          .append("\",\"batch\":")
+          .append(batch);
       double[] sorted = steps.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-      sb.append(String.format(
-          Locale.ROOT,
-          ",\"train_images_per_second\":{\"median\":%.3f,\"min\":%.3f,\"max\":%.3f}",
-          batch / median(steps),
-          batch / sorted[sorted.length - 1],
-          batch / sorted[0]));
-      sb.append(String.format(
-          Locale.ROOT,
-          ",\"inference_batch\":%d,\"inference_images_per_second\":%.3f,\"peak_rss_bytes\":%d",
-          inferenceBatch,
-          inference,
-          rss));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              ",\"train_images_per_second\":{\"median\":%.3f,\"min\":%.3f,\"max\":%.3f}",
+              batch / median(steps),
+              batch / sorted[sorted.length - 1],
+              batch / sorted[0]));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              ",\"inference_batch\":%d,\"inference_images_per_second\":%.3f,\"peak_rss_bytes\":%d",
+              inferenceBatch,
+              inference,
+              rss));
       sb.append(",\"layers\":[");
       List<String> names = new ArrayList<>(forward.keySet());
       backward.keySet().stream().filter(k -> !names.contains(k)).forEach(names::add);
       for (int i = 0; i < names.size(); i++) {
-        sb.append(i == 0 ? "" : ",").append(String.format(
-            Locale.ROOT,
-            "{\"name\":\"%s\",\"forward_ms\":%.3f,\"backward_ms\":%.3f}",
-            names.get(i),
-            stat(forward, names.get(i)),
-            stat(backward, names.get(i))));
+        sb.append(i == 0 ? "" : ",")
+            .append(
+                String.format(
+                    Locale.ROOT,
+                    "{\"name\":\"%s\",\"forward_ms\":%.3f,\"backward_ms\":%.3f}",
+                    names.get(i),
+                    stat(forward, names.get(i)),
+                    stat(backward, names.get(i))));
       }
       return sb.append("]}").toString();
     }

@@ -54,7 +54,10 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--batch", defaultValue = "16", description = "Images per batch (default 16).")
   int batch;
 
-  @Option(names = "--csv", paramLabel = "FILE", description = "Per-class CSV (default: beside the checkpoint).")
+  @Option(
+      names = "--csv",
+      paramLabel = "FILE",
+      description = "Per-class CSV (default: beside the checkpoint).")
   Path csv;
 
   @Override
@@ -128,20 +131,22 @@ final class EvalCommand implements Callable<Integer> {
 
   private Path defaultCsv() {
     String name = checkpoint.getFileName().toString().replaceFirst("\\.a4j$", "");
-    return checkpoint.toAbsolutePath().resolveSibling(
-        name + (tenCrop ? "-ten-crop" : "-centre") + "-per-class.csv");
+    return checkpoint
+        .toAbsolutePath()
+        .resolveSibling(name + (tenCrop ? "-ten-crop" : "-centre") + "-per-class.csv");
   }
 
   private static void writeCsv(Path file, EvaluationReport r) throws java.io.IOException {
     StringBuilder sb = new StringBuilder("class,images,top1_error,top5_error\n");
     for (int c = 0; c < r.classNames().size(); c++) {
-      sb.append(String.format(
-          Locale.ROOT,
-          "%s,%d,%.6f,%.6f%n",
-          csvField(r.classNames().get(c)),
-          r.total(c),
-          r.top1Error(c),
-          r.top5Error(c)));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%s,%d,%.6f,%.6f%n",
+              csvField(r.classNames().get(c)),
+              r.total(c),
+              r.top1Error(c),
+              r.top5Error(c)));
     }
     Files.writeString(file, sb.toString(), StandardCharsets.UTF_8);
   }

@@ -18,7 +18,8 @@ import picocli.CommandLine.Command;
     name = "alexnet4j",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
-    description = "Train, evaluate and run AlexNet (Krizhevsky, Sutskever, Hinton 2012) on the JVM.",
+    description =
+        "Train, evaluate and run AlexNet (Krizhevsky, Sutskever, Hinton 2012) on the JVM.",
     subcommands = {
       TrainCommand.class,
       EvalCommand.class,
@@ -44,7 +45,8 @@ public final class Main implements Runnable {
   public static void main(String[] args) {
     // Charts are drawn off screen; no AWT class may look for a display first.
     System.setProperty("java.awt.headless", "true");
-    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    System.exit(
+        execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
   /** Runs one command line; what it prints goes to {@code out} and {@code err}. */

@@ -99,7 +99,8 @@ final class PredictCommand implements Callable<Integer> {
             .append(quote(names.get(top[i])))
             .append(",\"index\":")
             .append(top[i])
-            .append(String.format(Locale.ROOT, ",\"probability\":%.6f}", p.probabilities()[top[i]]));
+            .append(
+                String.format(Locale.ROOT, ",\"probability\":%.6f}", p.probabilities()[top[i]]));
       }
       out.println(sb.append("]}"));
       return;
@@ -107,7 +108,11 @@ final class PredictCommand implements Callable<Integer> {
     out.println(image);
     for (int i = 0; i < top.length; i++) {
       out.printf(
-          Locale.ROOT, "  %d. %-24s %6.2f%%%n", i + 1, names.get(top[i]), 100 * p.probabilities()[top[i]]);
+          Locale.ROOT,
+          "  %d. %-24s %6.2f%%%n",
+          i + 1,
+          names.get(top[i]),
+          100 * p.probabilities()[top[i]]);
     }
   }
 

@@ -30,14 +30,14 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code alexnet4j train}: a training run into a run folder, resumable, stoppable with Ctrl-C. */
 @Command(
@@ -160,12 +160,15 @@ final class TrainCommand implements Callable<Integer> {
               sets.validation()
                   .map(v -> ImageLoader.evaluation(v, stats, validationSettings))
                   .orElse(null)) {
-        CheckpointStore store = new CheckpointStore(run.checkpoints(), settings.keepLastCheckpoints());
+        CheckpointStore store =
+            new CheckpointStore(run.checkpoints(), settings.keepLastCheckpoints());
         trainer.checkpointTo(store, session.renderedConfig());
-        resumeFrom(store).ifPresent(c -> {
-          trainer.resume(c);
-          console.printf("resumed at epoch %d, step %d%n", c.epoch(), c.step());
-        });
+        resumeFrom(store)
+            .ifPresent(
+                c -> {
+                  trainer.resume(c);
+                  console.printf("resumed at epoch %d, step %d%n", c.epoch(), c.step());
+                });
         PrintStream stream =
             new PrintStream(new WriterOutputStream(console), true, StandardCharsets.UTF_8);
         EpochReport last;

@@ -16,10 +16,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A checkpoint with what its run folder keeps beside it: the config it was trained with, the
- * class names and the training-set statistics, so evaluation preprocesses exactly as training did.
+ * A checkpoint with what its run folder keeps beside it: the config it was trained with, the class
+ * names and the training-set statistics, so evaluation preprocesses exactly as training did.
  */
-record TrainedModel(Path file, Checkpoint checkpoint, List<String> classNames, DatasetStatistics statistics) {
+record TrainedModel(
+    Path file, Checkpoint checkpoint, List<String> classNames, DatasetStatistics statistics) {
 
   static TrainedModel load(Path file) throws IOException {
     if (!Files.isRegularFile(file)) {

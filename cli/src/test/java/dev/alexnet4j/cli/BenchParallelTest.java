@@ -19,9 +19,20 @@ class BenchParallelTest {
     Path config = CliFixture.config(dir);
     Run r =
         CliFixture.run(
-            "bench", "--config", config.toString(), "--batch", "4", "--warmup", "0",
-            "--iterations", "2", "-Dalexnet4j.nd4j.virtual-devices=2", "--devices", "0,1",
-            "--parallel", "model");
+            "bench",
+            "--config",
+            config.toString(),
+            "--batch",
+            "4",
+            "--warmup",
+            "0",
+            "--iterations",
+            "2",
+            "-Dalexnet4j.nd4j.virtual-devices=2",
+            "--devices",
+            "0,1",
+            "--parallel",
+            "model");
     assertEquals(0, r.exitCode(), r.err() + r.out());
     assertTrue(r.out().contains("model-parallel over [cpu:0, cpu:1]"), r.out());
     assertTrue(r.out().contains("images/s"), r.out());
@@ -33,8 +44,18 @@ class BenchParallelTest {
     Path config = CliFixture.config(dir);
     Run missing =
         CliFixture.run(
-            "bench", "--config", config.toString(), "--warmup", "0", "--iterations", "1",
-            "-Dalexnet4j.nd4j.virtual-devices=2", "--devices", "0,3", "--parallel", "model");
+            "bench",
+            "--config",
+            config.toString(),
+            "--warmup",
+            "0",
+            "--iterations",
+            "1",
+            "-Dalexnet4j.nd4j.virtual-devices=2",
+            "--devices",
+            "0,3",
+            "--parallel",
+            "model");
     assertNotEquals(0, missing.exitCode());
     assertTrue(missing.err().contains("alexnet4j.devices"), missing.err());
     assertTrue(missing.err().contains("[cpu:0, cpu:1]"), missing.err());

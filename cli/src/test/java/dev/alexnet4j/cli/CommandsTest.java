@@ -44,8 +44,16 @@ class CommandsTest {
   @Order(1)
   void trainWritesARunFolder() throws IOException {
     Run r =
-        run("train", "--config", config.toString(), "--data", data.toString(), "--out",
-            runFolder.toString(), "--seed", "4");
+        run(
+            "train",
+            "--config",
+            config.toString(),
+            "--data",
+            data.toString(),
+            "--out",
+            runFolder.toString(),
+            "--seed",
+            "4");
     assertOk(r);
     assertTrue(r.out().contains("finished at step 12"), r.out());
     assertTrue(r.out().contains("validation top-1 error"), r.out());
@@ -66,8 +74,19 @@ class CommandsTest {
   @Order(2)
   void resumeContinuesFromTheLatestCheckpoint() {
     Run r =
-        run("train", "--config", config.toString(), "--data", data.toString(), "--out",
-            runFolder.toString(), "--seed", "4", "--epochs", "3", "--resume");
+        run(
+            "train",
+            "--config",
+            config.toString(),
+            "--data",
+            data.toString(),
+            "--out",
+            runFolder.toString(),
+            "--seed",
+            "4",
+            "--epochs",
+            "3",
+            "--resume");
     assertOk(r);
     assertTrue(r.out().contains("resumed at epoch 2, step 12"), r.out());
     assertTrue(r.out().contains("finished at step 18"), r.out());
@@ -77,7 +96,13 @@ class CommandsTest {
   @Order(3)
   void evalReportsErrorsAndWritesPerClassCsv() throws IOException {
     Path checkpoint = runFolder.resolve("checkpoints/checkpoint-0000000018.a4j");
-    Run r = run("eval", "--checkpoint", checkpoint.toString(), "--data", data.resolve("val").toString());
+    Run r =
+        run(
+            "eval",
+            "--checkpoint",
+            checkpoint.toString(),
+            "--data",
+            data.resolve("val").toString());
     assertOk(r);
     assertTrue(r.out().startsWith("16 images, centre crop: top-1 error"), r.out());
     Path csv = runFolder.resolve("checkpoints/checkpoint-0000000018-centre-per-class.csv");
@@ -112,13 +137,34 @@ class CommandsTest {
   @Test
   @Order(6)
   void benchPrintsPerLayerTimes() {
-    Run r = run("bench", "--config", config.toString(), "--batch", "4", "--inference-batch", "4",
-        "--warmup", "1", "--iterations", "2");
+    Run r =
+        run(
+            "bench",
+            "--config",
+            config.toString(),
+            "--batch",
+            "4",
+            "--inference-batch",
+            "4",
+            "--warmup",
+            "1",
+            "--iterations",
+            "2");
     assertOk(r);
     assertTrue(r.out().contains("conv1"), r.out());
     assertTrue(r.out().contains("training step:"), r.out());
-    Run j = run("bench", "--config", config.toString(), "--batch", "4", "--warmup", "0",
-        "--iterations", "1", "--json");
+    Run j =
+        run(
+            "bench",
+            "--config",
+            config.toString(),
+            "--batch",
+            "4",
+            "--warmup",
+            "0",
+            "--iterations",
+            "1",
+            "--json");
     assertOk(j);
     assertTrue(j.out().contains("\"train_images_per_second\""), j.out());
   }
@@ -156,8 +202,15 @@ class CommandsTest {
   @Test
   @Order(10)
   void missingDataFolder() {
-    Run r = run("train", "--config", config.toString(), "--data", dir.resolve("nowhere").toString(),
-        "--out", dir.resolve("r2").toString());
+    Run r =
+        run(
+            "train",
+            "--config",
+            config.toString(),
+            "--data",
+            dir.resolve("nowhere").toString(),
+            "--out",
+            dir.resolve("r2").toString());
     assertUserError(r, "does not exist");
     assertEquals(1, r.err().lines().count(), r.err());
   }
@@ -184,7 +237,15 @@ class CommandsTest {
   void backendThatIsNotHere() {
     Run r = run("info", "--config", config.toString(), "--backend", "cudnn");
     // info still reports what it can; train refuses.
-    Run t = run("train", "--config", config.toString(), "--data", data.toString(), "--backend", "cudnn");
+    Run t =
+        run(
+            "train",
+            "--config",
+            config.toString(),
+            "--data",
+            data.toString(),
+            "--backend",
+            "cudnn");
     assertUserError(t, "alexnet4j.backend: unknown backend 'cudnn' (known: nd4j)");
     assertEquals(0, r.exitCode(), r.err());
   }
@@ -193,9 +254,7 @@ class CommandsTest {
   @Order(14)
   void checkpointOfAnotherArchitecture() throws IOException {
     Path other = dir.resolve("other.conf");
-    Files.writeString(
-        other,
-        Files.readString(config).replace("filters = 4", "filters = 6"));
+    Files.writeString(other, Files.readString(config).replace("filters = 4", "filters = 6"));
     Path checkpoint = runFolder.resolve("checkpoints/best.a4j");
     Run r = run("eval", "--checkpoint", checkpoint.toString(), "--config", other.toString());
     assertUserError(r, "conv1.weight");

@@ -39,8 +39,18 @@ class PictureCommandsTest {
     Path config = CliFixture.config(dir);
     Path runFolder = dir.resolve("run");
     assertOk(
-        run("train", "--config", config.toString(), "--data", data.toString(), "--out",
-            runFolder.toString(), "--seed", "4", "--epochs", "1"));
+        run(
+            "train",
+            "--config",
+            config.toString(),
+            "--data",
+            data.toString(),
+            "--out",
+            runFolder.toString(),
+            "--seed",
+            "4",
+            "--epochs",
+            "1"));
     checkpoint = runFolder.resolve("checkpoints/best.a4j");
   }
 
@@ -63,8 +73,19 @@ class PictureCommandsTest {
   @Test
   void featuresWritesAnNpyAndItsIndex() throws IOException {
     Path out = dir.resolve("out/fc2.npy");
-    Run r = run("features", "--checkpoint", checkpoint.toString(), "--layer", "fc2", "--data",
-        data.resolve("val").toString(), "--out", out.toString(), "--batch", "5");
+    Run r =
+        run(
+            "features",
+            "--checkpoint",
+            checkpoint.toString(),
+            "--layer",
+            "fc2",
+            "--data",
+            data.resolve("val").toString(),
+            "--out",
+            out.toString(),
+            "--batch",
+            "5");
     assertOk(r);
     assertTrue(r.out().contains("16 images x 2 values of fc2"), r.out());
     NpyArray features = Npy.read(out);
@@ -78,8 +99,17 @@ class PictureCommandsTest {
 
   @Test
   void featuresOfAnUnknownLayerListTheLayers() {
-    Run r = run("features", "--checkpoint", checkpoint.toString(), "--layer", "fc7", "--data",
-        data.resolve("val").toString(), "--out", dir.resolve("x.npy").toString());
+    Run r =
+        run(
+            "features",
+            "--checkpoint",
+            checkpoint.toString(),
+            "--layer",
+            "fc7",
+            "--data",
+            data.resolve("val").toString(),
+            "--out",
+            dir.resolve("x.npy").toString());
     assertUserError(r, "--layer fc7: the network has no layer 'fc7' (layers: [conv1, relu1,");
   }
 
@@ -90,11 +120,21 @@ class PictureCommandsTest {
     writeIdx(idx, "train", 3);
     writeIdx(idx, "t10k", 2);
     Path out = dir.resolve("idx.npy");
-    Run r = run("features", "--checkpoint", checkpoint.toString(), "--layer", "fc2", "--data",
-        idx.toString(), "--out", out.toString());
+    Run r =
+        run(
+            "features",
+            "--checkpoint",
+            checkpoint.toString(),
+            "--layer",
+            "fc2",
+            "--data",
+            idx.toString(),
+            "--out",
+            out.toString());
     assertOk(r);
     assertArrayEquals(new int[] {2, 2}, Npy.read(out).shape());
-    assertTrue(Files.readAllLines(dir.resolve("idx.tsv")).get(2).contains("t10k-images-idx3-ubyte"));
+    assertTrue(
+        Files.readAllLines(dir.resolve("idx.tsv")).get(2).contains("t10k-images-idx3-ubyte"));
   }
 
   private static void writeIdx(Path dir, String part, int count) throws IOException {
@@ -117,8 +157,17 @@ class PictureCommandsTest {
     Path broken = Files.createDirectories(dir.resolve("broken/red"));
     Files.copy(data.resolve("val/red/red0.png"), broken.resolve("good.png"));
     Files.writeString(broken.resolve("bad.png"), "not a picture");
-    Run r = run("features", "--checkpoint", checkpoint.toString(), "--layer", "fc2", "--data",
-        dir.resolve("broken").toString(), "--out", dir.resolve("broken.npy").toString());
+    Run r =
+        run(
+            "features",
+            "--checkpoint",
+            checkpoint.toString(),
+            "--layer",
+            "fc2",
+            "--data",
+            dir.resolve("broken").toString(),
+            "--out",
+            dir.resolve("broken.npy").toString());
     assertUserError(r, "could not read 1 of the 2 images");
     assertFalse(Files.exists(dir.resolve("broken.npy")));
   }
@@ -126,13 +175,28 @@ class PictureCommandsTest {
   @Test
   void similarPrintsNeighboursDrawsASheetAndCachesTheGallery() throws IOException {
     Path sheet = dir.resolve("similar.png");
-    String[] args = {"similar", "--checkpoint", checkpoint.toString(), "--layer", "fc2",
-        "--gallery", data.resolve("val").toString(), "--k", "3", "--evaluate", "4",
-        "--png", sheet.toString(), "--query", data.resolve("train/red/red0.png").toString(),
-        data.resolve("train/blue/blue0.png").toString()};
+    String[] args = {
+      "similar",
+      "--checkpoint",
+      checkpoint.toString(),
+      "--layer",
+      "fc2",
+      "--gallery",
+      data.resolve("val").toString(),
+      "--k",
+      "3",
+      "--evaluate",
+      "4",
+      "--png",
+      sheet.toString(),
+      "--query",
+      data.resolve("train/red/red0.png").toString(),
+      data.resolve("train/blue/blue0.png").toString()
+    };
     Run r = run(args);
     assertOk(r);
-    assertTrue(r.out().contains("retrieval precision@3 over 4 gallery queries of 16 images"), r.out());
+    assertTrue(
+        r.out().contains("retrieval precision@3 over 4 gallery queries of 16 images"), r.out());
     assertTrue(r.out().contains("query " + data.resolve("train/red/red0.png")), r.out());
     assertTrue(r.out().contains("  3. "), r.out());
     BufferedImage image = png(sheet);
@@ -150,10 +214,21 @@ class PictureCommandsTest {
     assertOk(again);
     assertEquals(r.out(), again.out(), "the cached gallery gives the same answer");
     assertEquals(written, Files.getLastModifiedTime(cached.get(0)), "the cache was reused");
-    assertOk(run("similar", "--checkpoint", checkpoint.toString(), "--layer", "pool1",
-        "--gallery", data.resolve("val").toString(), "--evaluate", "2"));
+    assertOk(
+        run(
+            "similar",
+            "--checkpoint",
+            checkpoint.toString(),
+            "--layer",
+            "pool1",
+            "--gallery",
+            data.resolve("val").toString(),
+            "--evaluate",
+            "2"));
     try (Stream<Path> files = Files.list(cacheDir)) {
-      assertEquals(2, files.filter(p -> p.toString().endsWith(".npy")).count(),
+      assertEquals(
+          2,
+          files.filter(p -> p.toString().endsWith(".npy")).count(),
           "another layer, another cache entry");
     }
   }
@@ -161,8 +236,21 @@ class PictureCommandsTest {
   @Test
   void similarWithoutQueriesDrawsItsEvaluationQueries() throws IOException {
     Path sheet = dir.resolve("evaluated.png");
-    Run r = run("similar", "--checkpoint", checkpoint.toString(), "--layer", "fc2", "--gallery",
-        data.resolve("val").toString(), "--k", "2", "--evaluate", "4", "--png", sheet.toString());
+    Run r =
+        run(
+            "similar",
+            "--checkpoint",
+            checkpoint.toString(),
+            "--layer",
+            "fc2",
+            "--gallery",
+            data.resolve("val").toString(),
+            "--k",
+            "2",
+            "--evaluate",
+            "4",
+            "--png",
+            sheet.toString());
     assertOk(r);
     // 16 images, 4 queries evenly spaced: rows 0, 4, 8 and 12 (blue0, blue4, red0, red4).
     assertTrue(r.out().contains("query " + data.resolve("val/red/red4.png")), r.out());
@@ -174,8 +262,13 @@ class PictureCommandsTest {
 
   @Test
   void similarNeedsAQueryOrAnEvaluation() {
-    Run r = run("similar", "--checkpoint", checkpoint.toString(), "--gallery",
-        data.resolve("val").toString());
+    Run r =
+        run(
+            "similar",
+            "--checkpoint",
+            checkpoint.toString(),
+            "--gallery",
+            data.resolve("val").toString());
     assertUserError(r, "give query images with --query IMAGE..., or --evaluate N");
   }
 
@@ -190,14 +283,22 @@ class PictureCommandsTest {
     assertEquals(4 * 48 + 5 * 2, image.getWidth());
     assertEquals(48 + 2 * 2, image.getHeight());
     Run bad = run("filters", "--checkpoint", checkpoint.toString(), "--layer", "fc2");
-    assertUserError(bad, "--layer fc2: no convolution layer of that name (convolution layers: [conv1])");
+    assertUserError(
+        bad, "--layer fc2: no convolution layer of that name (convolution layers: [conv1])");
   }
 
   @Test
   void predictDrawsTheTopClassesAsBars() throws IOException {
     Path out = dir.resolve("predict.png");
-    Run r = run("predict", "--checkpoint", checkpoint.toString(), "--png", out.toString(),
-        data.resolve("val/red/red0.png").toString(), data.resolve("val/blue/blue0.png").toString());
+    Run r =
+        run(
+            "predict",
+            "--checkpoint",
+            checkpoint.toString(),
+            "--png",
+            out.toString(),
+            data.resolve("val/red/red0.png").toString(),
+            data.resolve("val/blue/blue0.png").toString());
     assertOk(r);
     assertTrue(r.out().contains("picture: " + out), r.out());
     BufferedImage image = png(out);

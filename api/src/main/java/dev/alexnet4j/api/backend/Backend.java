@@ -13,9 +13,9 @@ import java.util.List;
  * forward}; its {@code backward} refers to that last forward, whose inputs must not change in
  * between. Plans, like tensors, are closed by their owner.
  *
- * <p>Every tensor passed to a plan must live on the plan's device. A backend that cannot plan an
- * op for a shape or spec throws {@link UnsupportedOperationException} naming the op and the
- * reason, when the plan is built; it never falls back silently.
+ * <p>Every tensor passed to a plan must live on the plan's device. A backend that cannot plan an op
+ * for a shape or spec throws {@link UnsupportedOperationException} naming the op and the reason,
+ * when the plan is built; it never falls back silently.
  */
 public interface Backend extends AutoCloseable {
 
@@ -55,8 +55,8 @@ public interface Backend extends AutoCloseable {
   void scale(Tensor tensor, float factor);
 
   /**
-   * The sum of the squared elements (accumulated in at least float precision); NaN or infinite
-   * when any element is. Trainers use it for gradient norms and to catch non-finite values.
+   * The sum of the squared elements (accumulated in at least float precision); NaN or infinite when
+   * any element is. Trainers use it for gradient norms and to catch non-finite values.
    */
   double sumOfSquares(Tensor tensor);
 
@@ -74,8 +74,8 @@ public interface Backend extends AutoCloseable {
   /**
    * Convolution over an NCHW input with weights [outC, inC / groups, kH, kW] and bias [outC].
    *
-   * @param inputGradient whether {@code backward} must return the input gradient (false for a
-   *     first layer, where it is not needed and may be skipped)
+   * @param inputGradient whether {@code backward} must return the input gradient (false for a first
+   *     layer, where it is not needed and may be skipped)
    */
   ConvolutionPlan convolution(
       Device device, Shape input, ConvolutionGeometry geometry, boolean inputGradient);

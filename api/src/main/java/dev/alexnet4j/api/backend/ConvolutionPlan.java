@@ -17,8 +17,8 @@ public interface ConvolutionPlan extends AutoCloseable {
 
   /**
    * Gradients of the last forward: overwrites {@code weightGradient} (and {@code biasGradient},
-   * unless null) and returns the plan-owned input gradient, or null when the plan was built
-   * without one.
+   * unless null) and returns the plan-owned input gradient, or null when the plan was built without
+   * one.
    */
   Tensor backward(Tensor outputGradient, Tensor weightGradient, Tensor biasGradient);
 

@@ -2,10 +2,10 @@ package dev.alexnet4j.api.backend;
 
 /**
  * Where a dropout plan's tensor sits in the whole layer, so that the mask is the same however the
- * layer is split over devices. The local tensor holds channels {@code [channelOffset,
- * channelOffset + localChannels)} of a layer output with {@code totalChannels} channels; element
- * (n, c, rest) of the local tensor has the global index {@code (n * totalChannels + channelOffset +
- * c) * restSize + rest}, which feeds {@link DropoutMask}.
+ * layer is split over devices. The local tensor holds channels {@code [channelOffset, channelOffset
+ * + localChannels)} of a layer output with {@code totalChannels} channels; element (n, c, rest) of
+ * the local tensor has the global index {@code (n * totalChannels + channelOffset + c) * restSize +
+ * rest}, which feeds {@link DropoutMask}.
  *
  * @param rate probability of dropping a unit, in [0, 1)
  * @param layerId a stable id of the layer (see {@link DropoutMask#layerId(String)})

@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
  * is a pure function of (seed, layer id, step, global element index), so the same units are dropped
  * whatever the device split, batch order of work, or backend.
  *
- * <p>The per-element part uses only 32-bit xor, logical right shift and wrapping multiply
- * (Wellons' "lowbias32" mixer), which every backend has: {@code x = index ^ key; x ^= x >>> 16; x *=
+ * <p>The per-element part uses only 32-bit xor, logical right shift and wrapping multiply (Wellons'
+ * "lowbias32" mixer), which every backend has: {@code x = index ^ key; x ^= x >>> 16; x *=
  * 0x7feb352d; x ^= x >>> 15; x *= 0x846ca68b; x ^= x >>> 16}. The unit is kept when {@code (x >>>
  * 8) >= threshold(rate)}, i.e. with probability 1 - rate on a 2^-24 grid. The stream key folds
  * seed, layer and step on the host, once per step.

@@ -24,7 +24,12 @@ public record LrnParameters(int size, double alpha, double beta, double k, int g
     }
     if (!(k > 0) || alpha < 0 || beta < 0) {
       throw new IllegalArgumentException(
-          "LRN needs k > 0, alpha >= 0, beta >= 0; got k=" + k + " alpha=" + alpha + " beta=" + beta);
+          "LRN needs k > 0, alpha >= 0, beta >= 0; got k="
+              + k
+              + " alpha="
+              + alpha
+              + " beta="
+              + beta);
     }
   }
 

@@ -11,7 +11,12 @@ public record PoolingGeometry(int kernel, int stride, int pad) {
   public PoolingGeometry {
     if (kernel <= 0 || stride <= 0 || pad < 0) {
       throw new IllegalArgumentException(
-          "pooling needs kernel > 0, stride > 0, pad >= 0; got " + kernel + "/" + stride + "/" + pad);
+          "pooling needs kernel > 0, stride > 0, pad >= 0; got "
+              + kernel
+              + "/"
+              + stride
+              + "/"
+              + pad);
     }
     if (pad >= kernel) {
       throw new IllegalArgumentException("pooling pad " + pad + " must be < kernel " + kernel);

@@ -2,9 +2,7 @@ package dev.alexnet4j.api.backend;
 
 import dev.alexnet4j.api.tensor.Tensor;
 
-/**
- * Softmax over [N, classes] logits and the multinomial logistic loss averaged over the batch.
- */
+/** Softmax over [N, classes] logits and the multinomial logistic loss averaged over the batch. */
 public interface SoftmaxCrossEntropyPlan extends AutoCloseable {
   /** p = softmax(logits) per row, plan-owned. */
   Tensor forward(Tensor logits);

@@ -67,8 +67,7 @@ public final class BackendRegistry {
     Availability availability = provider.availability();
     if (!availability.available()) {
       throw new ConfigurationException(
-          "alexnet4j.backend",
-          "backend '" + name + "' cannot run here: " + availability.reason());
+          "alexnet4j.backend", "backend '" + name + "' cannot run here: " + availability.reason());
     }
     return provider;
   }

@@ -86,7 +86,8 @@ public final class ConfigValidator {
         return true;
       }
       if (reference.hasPathOrNull(p)) {
-        return reference.getIsNull(p) || reference.getValue(p).valueType() != ConfigValueType.OBJECT;
+        return reference.getIsNull(p)
+            || reference.getValue(p).valueType() != ConfigValueType.OBJECT;
       }
     }
     return false;

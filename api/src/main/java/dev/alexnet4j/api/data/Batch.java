@@ -3,9 +3,9 @@ package dev.alexnet4j.api.data;
 import dev.alexnet4j.api.tensor.Shape;
 
 /**
- * A batch of images on the host: float NCHW pixels and integer class labels. The arrays hold a
- * full batch ({@code shape.batch()} samples); the last batch of an epoch may fill only the first
- * {@link #count()} of them, the rest being zeros with label -1.
+ * A batch of images on the host: float NCHW pixels and integer class labels. The arrays hold a full
+ * batch ({@code shape.batch()} samples); the last batch of an epoch may fill only the first {@link
+ * #count()} of them, the rest being zeros with label -1.
  *
  * <p>Loaders recycle their buffers: call {@link #close()} when done with a batch so its arrays can
  * be filled again. A closed batch must not be read.

@@ -30,13 +30,23 @@ public final class InMemoryDataSource implements DataSource {
       boolean shuffle) {
     if (images.length != sample.size() * labels.length) {
       throw new IllegalArgumentException(
-          labels.length + " samples of " + sample + " need " + sample.size() * labels.length
-              + " values, got " + images.length);
+          labels.length
+              + " samples of "
+              + sample
+              + " need "
+              + sample.size() * labels.length
+              + " values, got "
+              + images.length);
     }
     for (int i = 0; i < labels.length; i++) {
       if (labels[i] < 0 || labels[i] >= classNames.size()) {
         throw new IllegalArgumentException(
-            "label " + labels[i] + " of sample " + i + " is outside the " + classNames.size()
+            "label "
+                + labels[i]
+                + " of sample "
+                + i
+                + " is outside the "
+                + classNames.size()
                 + " classes");
       }
     }

@@ -2,7 +2,9 @@ package dev.alexnet4j.api.layer;
 
 import java.util.SplittableRandom;
 
-/** How a parameter starts: the paper draws weights from N(0, std^2) and sets biases to constants. */
+/**
+ * How a parameter starts: the paper draws weights from N(0, std^2) and sets biases to constants.
+ */
 public sealed interface Initializer {
   /** Fills {@code values} deterministically from {@code random}. */
   void fill(float[] values, SplittableRandom random);

@@ -9,7 +9,9 @@ public interface LayerContext {
 
   Device device();
 
-  /** Allocates the parameter on the device, initialised as its spec says (deterministic per name). */
+  /**
+   * Allocates the parameter on the device, initialised as its spec says (deterministic per name).
+   */
   Parameter parameter(ParameterSpec spec);
 
   /**

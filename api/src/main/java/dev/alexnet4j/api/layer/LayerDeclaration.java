@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * One {@code { name, type, ... }} entry of a network's layer list, merged over the defaults of its
  * type ({@code alexnet4j.layer-defaults.<type>}). Its getters fail with the layer's config path and
- * name, e.g. {@code alexnet4j.models.alexnet.layers[3] (conv2).kernel: expected an integer, got string
- * "five"}.
+ * name, e.g. {@code alexnet4j.models.alexnet.layers[3] (conv2).kernel: expected an integer, got
+ * string "five"}.
  */
 public final class LayerDeclaration {
   private final String name;

@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * A layer as declared in config, before it has a device: it knows its output shape and parameters
- * for an input shape without allocating anything, so a network can be summarised and checked
- * before it is built.
+ * for an input shape without allocating anything, so a network can be summarised and checked before
+ * it is built.
  */
 public interface LayerSpec {
   /** The layer's name, unique in its network. */

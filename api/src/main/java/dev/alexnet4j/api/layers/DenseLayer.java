@@ -16,9 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Type {@code dense}: a fully connected layer y = x W^T + b (the paper's fc6, fc7, fc8), W of
- * shape [units, in] as in PyTorch and cuDNN, drawn from N(0, weight-std^2). An NCHW input is read
- * as [N, C*H*W] without a separate flatten.
+ * Type {@code dense}: a fully connected layer y = x W^T + b (the paper's fc6, fc7, fc8), W of shape
+ * [units, in] as in PyTorch and cuDNN, drawn from N(0, weight-std^2). An NCHW input is read as [N,
+ * C*H*W] without a separate flatten.
  */
 public final class DenseLayer implements Layer {
   public static final String TYPE = "dense";

@@ -15,9 +15,9 @@ import java.util.List;
 
 /**
  * Type {@code lrn}: cross-channel local response normalisation, the paper's section 3.3, {@code
- * b[i] = a[i] / (k + alpha * sum_j a[j]^2)^beta} over {@code size} adjacent channels, with alpha
- * as the paper writes it (not divided by size). With {@code groups = 2} each tower normalises
- * only its own channels, as on the paper's two GPUs.
+ * b[i] = a[i] / (k + alpha * sum_j a[j]^2)^beta} over {@code size} adjacent channels, with alpha as
+ * the paper writes it (not divided by size). With {@code groups = 2} each tower normalises only its
+ * own channels, as on the paper's two GPUs.
  */
 public final class LrnLayer implements Layer {
   public static final String TYPE = "lrn";

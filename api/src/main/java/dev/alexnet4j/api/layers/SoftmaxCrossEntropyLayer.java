@@ -47,9 +47,7 @@ public final class SoftmaxCrossEntropyLayer implements LossLayer {
       return new SoftmaxCrossEntropyLayer(
           name,
           input,
-          context
-              .backend()
-              .softmaxCrossEntropy(context.device(), input.batch(), input.channels()));
+          context.backend().softmaxCrossEntropy(context.device(), input.batch(), input.channels()));
     }
   }
 

@@ -34,10 +34,9 @@ import java.util.TreeSet;
  * }
  * </pre>
  *
- * Each entry's {@code type} is looked up among the registered {@link LayerFactory}s; its other
- * keys must be keys of {@code alexnet4j.layer-defaults.<type>}, over which it is merged (a default
- * of {@code null} marks a required key). Every shape is checked here, before anything is
- * allocated.
+ * Each entry's {@code type} is looked up among the registered {@link LayerFactory}s; its other keys
+ * must be keys of {@code alexnet4j.layer-defaults.<type>}, over which it is merged (a default of
+ * {@code null} marks a required key). Every shape is checked here, before anything is allocated.
  */
 public final class NetworkParser {
   private static final String DEFAULTS = "alexnet4j.layer-defaults";

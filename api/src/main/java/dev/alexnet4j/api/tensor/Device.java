@@ -1,8 +1,8 @@
 package dev.alexnet4j.api.tensor;
 
 /**
- * One compute device of a backend, such as {@code cpu:0} or {@code cuda:1}. Devices are values:
- * two devices are the same when kind and index match.
+ * One compute device of a backend, such as {@code cpu:0} or {@code cuda:1}. Devices are values: two
+ * devices are the same when kind and index match.
  *
  * @param kind the device kind as the backend names it ({@code cpu}, {@code cuda})
  * @param index the position in the backend's device list, from 0

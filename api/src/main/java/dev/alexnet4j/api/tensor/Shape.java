@@ -3,8 +3,8 @@ package dev.alexnet4j.api.tensor;
 import java.util.Arrays;
 
 /**
- * The dimensions of a tensor, outermost first. Images are NCHW; fully connected activations are
- * [N, F]. Immutable.
+ * The dimensions of a tensor, outermost first. Images are NCHW; fully connected activations are [N,
+ * F]. Immutable.
  */
 public final class Shape {
   private final int[] dims;

@@ -1,9 +1,9 @@
 package dev.alexnet4j.api.tensor;
 
 /**
- * A float32 array in row-major NCHW (or [N, F]) layout that lives on one device and is owned by
- * the backend that made it. Host data moves in and out only through the backend's {@code upload}
- * and {@code download}.
+ * A float32 array in row-major NCHW (or [N, F]) layout that lives on one device and is owned by the
+ * backend that made it. Host data moves in and out only through the backend's {@code upload} and
+ * {@code download}.
  *
  * <p>Closing releases the memory. Tensors returned by a plan belong to the plan and are reused on
  * every call: the caller must not close them, and must copy what it wants to keep before the plan

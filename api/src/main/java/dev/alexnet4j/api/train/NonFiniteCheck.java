@@ -20,8 +20,8 @@ final class NonFiniteCheck {
   }
 
   /**
-   * Throws if any parameter gradient is not finite, naming the first layer in backpropagation
-   * order (from the loss down) whose gradient went bad.
+   * Throws if any parameter gradient is not finite, naming the first layer in backpropagation order
+   * (from the loss down) whose gradient went bad.
    */
   void requireFiniteGradients(long step) {
     List<Layer> layers = network.layers();

@@ -44,7 +44,8 @@ public final class Sgd implements AutoCloseable {
   public Tensor velocity(Parameter parameter) {
     Tensor v = velocities.get(parameter);
     if (v == null) {
-      throw new IllegalArgumentException("parameter " + parameter.name() + " is not optimised here");
+      throw new IllegalArgumentException(
+          "parameter " + parameter.name() + " is not optimised here");
     }
     return v;
   }

@@ -1,6 +1,8 @@
 package dev.alexnet4j.api.train;
 
-/** Multiplies the rate by {@code gamma} every {@code everyEpochs} epochs (Caffe's "step" policy). */
+/**
+ * Multiplies the rate by {@code gamma} every {@code everyEpochs} epochs (Caffe's "step" policy).
+ */
 public final class StepSchedule implements LearningRateSchedule {
   private final float initial;
   private final double gamma;
@@ -9,7 +11,8 @@ public final class StepSchedule implements LearningRateSchedule {
 
   public StepSchedule(float initial, double gamma, int everyEpochs) {
     if (everyEpochs <= 0) {
-      throw new IllegalArgumentException("step schedule needs every-epochs > 0, got " + everyEpochs);
+      throw new IllegalArgumentException(
+          "step schedule needs every-epochs > 0, got " + everyEpochs);
     }
     this.initial = initial;
     this.gamma = gamma;

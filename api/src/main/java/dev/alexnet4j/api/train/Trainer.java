@@ -26,9 +26,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * data source, a validation pass after each epoch, the learning-rate schedule, top-1 and top-5
  * error, and a stop with a named culprit when values stop being finite.
  *
- * <p>Everything random in a step is keyed by (seed, step) or (seed, epoch): dropout masks by
- * {@link Pass}, data order by the data source. So a run resumed from a checkpoint continues
- * exactly as if it had never stopped.
+ * <p>Everything random in a step is keyed by (seed, step) or (seed, epoch): dropout masks by {@link
+ * Pass}, data order by the data source. So a run resumed from a checkpoint continues exactly as if
+ * it had never stopped.
  */
 public final class Trainer implements AutoCloseable {
   private final Backend backend;
@@ -112,7 +112,8 @@ public final class Trainer implements AutoCloseable {
 
   /**
    * Writes checkpoints into {@code store}: after every epoch (the best by validation top-1 error
-   * kept apart), every {@code checkpoint.every-steps} steps, and when a requested stop ends the run.
+   * kept apart), every {@code checkpoint.every-steps} steps, and when a requested stop ends the
+   * run.
    *
    * @param configText the effective config, stored in each checkpoint
    */
@@ -164,7 +165,9 @@ public final class Trainer implements AutoCloseable {
     try {
       Checkpoint c = capture();
       lastCheckpoint =
-          Double.isNaN(validationError) ? checkpoints.save(c) : checkpoints.save(c, validationError);
+          Double.isNaN(validationError)
+              ? checkpoints.save(c)
+              : checkpoints.save(c, validationError);
     } catch (IOException e) {
       throw new UncheckedIOException(
           "could not write a checkpoint at step " + step + " into " + checkpoints.directory(), e);

@@ -45,7 +45,8 @@ public record TrainingSettings(
     double gamma = v.number("step.gamma");
     double factor = v.number("plateau.factor");
     if (!(factor > 0 && factor < 1)) {
-      throw new ConfigurationException(v.path("plateau.factor"), "must be in (0, 1), got " + factor);
+      throw new ConfigurationException(
+          v.path("plateau.factor"), "must be in (0, 1), got " + factor);
     }
     if (!(gamma > 0)) {
       throw new ConfigurationException(v.path("step.gamma"), "must be > 0, got " + gamma);

@@ -148,9 +148,7 @@ class NetworkParserTest {
   @Test
   void lossMustBeLast() {
     ConfigurationException e =
-        failure(
-            withLayer(
-                "{ name = l, type = softmax-cross-entropy }, { name = r, type = relu }"));
+        failure(withLayer("{ name = l, type = softmax-cross-entropy }, { name = r, type = relu }"));
     assertTrue(e.getMessage().contains("must be the last"), e.getMessage());
   }
 
@@ -159,7 +157,8 @@ class NetworkParserTest {
     ConfigurationException e =
         failure(withLayer("{ name = big, type = conv, filters = 2, kernel = 11 }"));
     assertEquals("net.layers[0]", e.path());
-    assertTrue(e.getMessage().contains("layer 'big' (conv) cannot take input 1x8x8"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("layer 'big' (conv) cannot take input 1x8x8"), e.getMessage());
   }
 
   @Test
@@ -200,6 +199,7 @@ class NetworkParserTest {
   void summaryOfNetworkWithoutLossIsNotTrainable() {
     NetworkSpec net = parse(withLayer("{ name = r, type = relu }"));
     assertFalse(net.trainable());
-    assertEquals(List.of("r"), net.summary().rows().stream().map(NetworkSummary.Row::name).toList());
+    assertEquals(
+        List.of("r"), net.summary().rows().stream().map(NetworkSummary.Row::name).toList());
   }
 }

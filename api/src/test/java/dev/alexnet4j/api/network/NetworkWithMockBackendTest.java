@@ -178,10 +178,12 @@ class NetworkWithMockBackendTest {
       order.verify(dropout).forward(y1, 7, 11);
       order.verify(dense).forward(eq(y2), any(), eq(null));
       order.verify(loss).backward(labels);
-      order.verify(dense)
+      order
+          .verify(dense)
           .backward(eq(g3), eq(net.parameters().get("fc.weight").gradient()), eq(null));
       order.verify(dropout).backward(g2);
-      order.verify(conv)
+      order
+          .verify(conv)
           .backward(
               g1,
               net.parameters().get("conv1.weight").gradient(),
@@ -216,8 +218,7 @@ class NetworkWithMockBackendTest {
     try (Network net = spec().build(backend, CPU, 3, 7)) {
       IllegalArgumentException e =
           assertThrows(IllegalArgumentException.class, () -> net.loss(new int[] {0, 5, 1}));
-      assertEquals(
-          "loss 'loss': label 5 of sample 1 is outside [0, 5)", e.getMessage());
+      assertEquals("loss 'loss': label 5 of sample 1 is outside [0, 5)", e.getMessage());
     }
   }
 

@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * A tiny learnable problem made in the test: 1 x size x size images of one bar of length 5
- * (class 0 horizontal, 1 vertical, 2 diagonal, 3 anti-diagonal) at a random place, on Gaussian
- * noise. Chance is 25%; a small conv net separates the classes in a few hundred steps. Shared by
- * the learning tests of every module through the api test-jar.
+ * A tiny learnable problem made in the test: 1 x size x size images of one bar of length 5 (class 0
+ * horizontal, 1 vertical, 2 diagonal, 3 anti-diagonal) at a random place, on Gaussian noise. Chance
+ * is 25%; a small conv net separates the classes in a few hundred steps. Shared by the learning
+ * tests of every module through the api test-jar.
  */
 public final class BarsProblem {
   public static final int CLASSES = 4;

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.inject.Injector;
 import dev.alexnet4j.api.Alexnet4j;
 import dev.alexnet4j.api.backend.Backend;
-import dev.alexnet4j.api.testing.BarsProblem;
 import dev.alexnet4j.api.backend.SgdHyperparameters;
 import dev.alexnet4j.api.config.ConfigurationException;
 import dev.alexnet4j.api.layer.Layer;
@@ -18,6 +17,7 @@ import dev.alexnet4j.api.network.NetworkParser;
 import dev.alexnet4j.api.network.NetworkSpec;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
+import dev.alexnet4j.api.testing.BarsProblem;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,9 +70,9 @@ class ExtensionLayerTest {
       Layer act = network.layers().get(0);
       assertInstanceOf(LeakyReluLayer.class, act);
       Shape shape = Shape.nchw(1, 1, 2, 2);
-      try (Tensor x = backend.upload(backend.devices().get(0), shape, new float[] {-2, -0.5f, 1, 3});
-          Tensor dy =
-              backend.upload(backend.devices().get(0), shape, new float[] {1, 2, 3, 4})) {
+      try (Tensor x =
+              backend.upload(backend.devices().get(0), shape, new float[] {-2, -0.5f, 1, 3});
+          Tensor dy = backend.upload(backend.devices().get(0), shape, new float[] {1, 2, 3, 4})) {
         float[] y = backend.download(network.forward(x, Pass.inference()));
         assertEquals(-0.5f, y[0], 1e-6f);
         assertEquals(-0.125f, y[1], 1e-6f);
@@ -89,7 +89,8 @@ class ExtensionLayerTest {
 
   @Test
   void networkWithTheUserLayerTrains() {
-    Injector injector = injector(WITH_MODULE + LearningEndToEndTest.NETWORK.formatted("leaky-relu"));
+    Injector injector =
+        injector(WITH_MODULE + LearningEndToEndTest.NETWORK.formatted("leaky-relu"));
     NetworkSpec spec = injector.getInstance(NetworkParser.class).parse();
     try (Backend backend = injector.getInstance(Backend.class);
         Network network = spec.build(backend, backend.devices().get(0), 32, 5)) {

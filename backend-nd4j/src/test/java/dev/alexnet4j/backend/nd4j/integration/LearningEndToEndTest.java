@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.inject.Injector;
 import dev.alexnet4j.api.Alexnet4j;
 import dev.alexnet4j.api.backend.Backend;
-import dev.alexnet4j.api.testing.BarsProblem;
 import dev.alexnet4j.api.backend.SgdHyperparameters;
 import dev.alexnet4j.api.network.Network;
 import dev.alexnet4j.api.network.NetworkParser;
 import dev.alexnet4j.api.network.NetworkSpec;
+import dev.alexnet4j.api.testing.BarsProblem;
 import org.junit.jupiter.api.Test;
 
 /**

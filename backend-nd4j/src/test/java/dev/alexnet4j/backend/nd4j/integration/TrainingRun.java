@@ -1,11 +1,11 @@
 package dev.alexnet4j.backend.nd4j.integration;
 
 import dev.alexnet4j.api.backend.Backend;
-import dev.alexnet4j.api.testing.BarsProblem;
 import dev.alexnet4j.api.backend.SgdHyperparameters;
 import dev.alexnet4j.api.layer.Pass;
 import dev.alexnet4j.api.network.Network;
 import dev.alexnet4j.api.tensor.Tensor;
+import dev.alexnet4j.api.testing.BarsProblem;
 import dev.alexnet4j.api.train.Sgd;
 
 /** A plain SGD loop over {@link BarsProblem} batches, and accuracy on fresh samples. */

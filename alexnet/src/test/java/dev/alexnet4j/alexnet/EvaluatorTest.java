@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.google.inject.Injector;
 import dev.alexnet4j.api.Alexnet4j;
 import dev.alexnet4j.api.backend.Backend;
-import dev.alexnet4j.api.data.BatchIterator;
 import dev.alexnet4j.api.data.DataSource;
 import dev.alexnet4j.api.data.InMemoryDataSource;
 import dev.alexnet4j.api.network.Network;
@@ -45,7 +44,7 @@ class EvaluatorTest {
     InMemoryDataSource rowSource =
         new InMemoryDataSource(
             Shape.of(3, 1, 1), rows, new int[] {2, 2, 1, 1}, List.of("a", "b", "c"), 0, false);
-    DataSource data = twoViewsPerImage(rowSource);
+    DataSource data = new ViewRows(rowSource, 2);
     Backend backend = injector.getInstance(Backend.class);
     try (backend;
         Network net =
@@ -69,40 +68,6 @@ class EvaluatorTest {
       double expectedLoss = (-Math.log(p0) - Math.log(p1)) / 2;
       assertEquals(expectedLoss, r.loss(), 1e-5);
     }
-  }
-
-  // Presents an in-memory source of view rows as images of two views each, as the augment
-  // loader presents its ten views.
-  private static DataSource twoViewsPerImage(InMemoryDataSource rows) {
-    return new DataSource() {
-      @Override
-      public Shape sampleShape() {
-        return rows.sampleShape();
-      }
-
-      @Override
-      public List<String> classNames() {
-        return rows.classNames();
-      }
-
-      @Override
-      public long size() {
-        return rows.size() / 2;
-      }
-
-      @Override
-      public int viewsPerImage() {
-        return 2;
-      }
-
-      @Override
-      public BatchIterator epoch(int epoch, int images) {
-        return rows.epoch(epoch, images * 2);
-      }
-
-      @Override
-      public void close() {}
-    };
   }
 
   @Test

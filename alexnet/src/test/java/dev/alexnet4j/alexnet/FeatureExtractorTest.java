@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.inject.Injector;
 import dev.alexnet4j.api.Alexnet4j;
 import dev.alexnet4j.api.backend.Backend;
-import dev.alexnet4j.api.data.BatchIterator;
-import dev.alexnet4j.api.data.DataSource;
 import dev.alexnet4j.api.data.InMemoryDataSource;
 import dev.alexnet4j.api.network.Network;
 import dev.alexnet4j.api.network.NetworkParser;
@@ -108,7 +106,7 @@ class FeatureExtractorTest {
         4,
         (backend, net) -> {
           try (FeatureExtractor extractor = new FeatureExtractor(backend, net, "fc1")) {
-            FeatureMatrix f = extractor.extractAll(twoViewsPerImage(views), n -> {});
+            FeatureMatrix f = extractor.extractAll(new ViewRows(views, 2), n -> {});
             assertEquals(2, f.rows());
             float[] mean = new float[3];
             for (int u = 0; u < 3; u++) {
@@ -148,38 +146,5 @@ class FeatureExtractorTest {
     assertArrayEquals(f.labels(), back.features().labels());
     assertEquals(List.of("x/b/1.png", "odd\tname.png"), back.paths());
     assertEquals(CLASSES, back.classNames());
-  }
-
-  // Presents rows as images of two views each, as the augment loader presents its ten views.
-  private static DataSource twoViewsPerImage(InMemoryDataSource rows) {
-    return new DataSource() {
-      @Override
-      public Shape sampleShape() {
-        return rows.sampleShape();
-      }
-
-      @Override
-      public List<String> classNames() {
-        return rows.classNames();
-      }
-
-      @Override
-      public long size() {
-        return rows.size() / 2;
-      }
-
-      @Override
-      public int viewsPerImage() {
-        return 2;
-      }
-
-      @Override
-      public BatchIterator epoch(int epoch, int images) {
-        return rows.epoch(epoch, images * 2);
-      }
-
-      @Override
-      public void close() {}
-    };
   }
 }

@@ -155,15 +155,7 @@ final class TowerSplitter {
       Shape slice = slice();
       local(
           layer,
-          t ->
-              new SlicedDropoutLayer(
-                  d.name(),
-                  d.rate(),
-                  backend,
-                  towers.device(t),
-                  slice,
-                  shape.channels(),
-                  t * slice.channels()));
+          t -> d.slice(backend, towers.device(t), slice, shape.channels(), t * slice.channels()));
     } else if (layer instanceof ReluLayer.Spec
         || layer instanceof MaxPoolLayer.Spec
         || layer instanceof FlattenLayer.Spec) {

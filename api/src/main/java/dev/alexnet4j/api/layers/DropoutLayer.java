@@ -1,5 +1,6 @@
 package dev.alexnet4j.api.layers;
 
+import dev.alexnet4j.api.backend.Backend;
 import dev.alexnet4j.api.backend.DropoutGeometry;
 import dev.alexnet4j.api.backend.DropoutMask;
 import dev.alexnet4j.api.backend.DropoutPlan;
@@ -10,6 +11,7 @@ import dev.alexnet4j.api.layer.LayerFactory;
 import dev.alexnet4j.api.layer.LayerSpec;
 import dev.alexnet4j.api.layer.Parameter;
 import dev.alexnet4j.api.layer.Pass;
+import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
 import java.util.List;
@@ -41,10 +43,21 @@ public final class DropoutLayer implements Layer {
 
     @Override
     public Layer build(LayerContext context, Shape input) {
+      return slice(context.backend(), context.device(), input, input.channels(), 0);
+    }
+
+    /**
+     * The layer on one device's channel slice of the whole output (the model-parallel split): the
+     * mask is keyed by each unit's index in the whole output, so the split drops the same units.
+     *
+     * @param slice this device's part, channels {@code [channelOffset, channelOffset +
+     *     slice.channels())} of {@code totalChannels}
+     */
+    public Layer slice(
+        Backend backend, Device device, Shape slice, int totalChannels, int channelOffset) {
       DropoutGeometry geometry =
-          DropoutGeometry.whole(rate, DropoutMask.layerId(name), input.channels());
-      return new DropoutLayer(
-          name, input, context.backend().dropout(context.device(), input, geometry));
+          new DropoutGeometry(rate, DropoutMask.layerId(name), totalChannels, channelOffset);
+      return new DropoutLayer(name, slice, backend.dropout(device, slice, geometry));
     }
   }
 

@@ -11,6 +11,8 @@ import dev.alexnet4j.api.data.InMemoryDataSource;
 import dev.alexnet4j.api.network.Network;
 import dev.alexnet4j.api.network.NetworkParser;
 import dev.alexnet4j.api.tensor.Shape;
+import dev.alexnet4j.api.train.EvaluationReport;
+import dev.alexnet4j.api.train.Evaluator;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

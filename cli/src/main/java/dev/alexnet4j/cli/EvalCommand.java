@@ -1,9 +1,9 @@
 package dev.alexnet4j.cli;
 
 import com.typesafe.config.Config;
-import dev.alexnet4j.alexnet.EvaluationReport;
-import dev.alexnet4j.alexnet.Evaluator;
 import dev.alexnet4j.api.network.Network;
+import dev.alexnet4j.api.train.EvaluationReport;
+import dev.alexnet4j.api.train.Evaluator;
 import dev.alexnet4j.augment.DataSets;
 import dev.alexnet4j.augment.ImageDataset;
 import dev.alexnet4j.augment.ImageFolderDataset;

@@ -1,8 +1,8 @@
 package dev.alexnet4j.cli;
 
 import com.typesafe.config.Config;
-import dev.alexnet4j.alexnet.Evaluator;
 import dev.alexnet4j.api.network.Network;
+import dev.alexnet4j.api.train.Evaluator;
 import dev.alexnet4j.augment.ImageListDataset;
 import dev.alexnet4j.augment.ImageLoader;
 import dev.alexnet4j.cli.pictures.Pictures;

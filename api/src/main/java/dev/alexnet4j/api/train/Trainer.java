@@ -314,27 +314,10 @@ public final class Trainer implements AutoCloseable {
    */
   public Evaluation evaluate(DataSource data) {
     requireCompatible(data, "evaluation");
-    ErrorCounter counter = new ErrorCounter();
-    int batch = network.inputShape().batch();
-    try (BatchIterator batches = data.epoch(0, batch)) {
-      while (batches.hasNext()) {
-        try (Batch b = batches.next()) {
-          if (b.count() == 0) {
-            continue;
-          }
-          backend.upload(b.images(), input);
-          float[] p = backend.download(network.forward(input, Pass.inference()));
-          int[][] ranked = topK.indices(network.lastOutput(network.layers().size() - 1));
-          counter.add(ranked, b.labels(), b.count());
-          double lossSum = 0;
-          for (int n = 0; n < b.count(); n++) {
-            lossSum -= Math.log(Math.max(p[n * classes + b.labels()[n]], Float.MIN_NORMAL));
-          }
-          counter.addLoss(lossSum / b.count(), b.count());
-        }
-      }
+    try (Evaluator evaluator = new Evaluator(backend, network)) {
+      EvaluationReport r = evaluator.evaluate(data);
+      return new Evaluation(r.images(), r.loss(), r.top1Error(), r.top5Error());
     }
-    return Evaluation.of(counter);
   }
 
   private void requireCompatible(DataSource data, String role) {

@@ -1,4 +1,4 @@
-package dev.alexnet4j.alexnet;
+package dev.alexnet4j.api.train;
 
 import java.util.ArrayList;
 import java.util.Comparator;

@@ -1,4 +1,4 @@
-package dev.alexnet4j.alexnet;
+package dev.alexnet4j.api.train;
 
 import dev.alexnet4j.api.backend.Backend;
 import dev.alexnet4j.api.data.Batch;

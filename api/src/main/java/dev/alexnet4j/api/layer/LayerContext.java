@@ -19,4 +19,12 @@ public interface LayerContext {
    * network, whose input is data.
    */
   boolean inputGradient();
+
+  /**
+   * Where this copy's batch starts in the whole batch: non-zero for a data-parallel replica, so
+   * that layers keyed by sample index (dropout) act as on the unsplit batch.
+   */
+  default int batchOffset() {
+    return 0;
+  }
 }

@@ -43,7 +43,11 @@ public final class DropoutLayer implements Layer {
 
     @Override
     public Layer build(LayerContext context, Shape input) {
-      return slice(context.backend(), context.device(), input, input.channels(), 0);
+      DropoutGeometry geometry =
+          new DropoutGeometry(
+              rate, DropoutMask.layerId(name), input.channels(), 0, context.batchOffset());
+      return new DropoutLayer(
+          name, input, context.backend().dropout(context.device(), input, geometry));
     }
 
     /**

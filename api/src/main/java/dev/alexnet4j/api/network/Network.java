@@ -45,13 +45,15 @@ public final class Network implements AutoCloseable {
     this.lastOutputs = new Tensor[layers.size()];
   }
 
-  static Network build(NetworkSpec spec, Backend backend, Device device, int batch, long seed) {
+  static Network build(
+      NetworkSpec spec, Backend backend, Device device, int batch, long seed, int batchOffset) {
     Shape shape = spec.input().batchOf(batch);
     List<Layer> layers = new ArrayList<>(spec.layers().size());
     try {
       boolean first = true;
       for (LayerSpec layerSpec : spec.layers()) {
-        Layer layer = layerSpec.build(new Context(backend, device, seed, !first), shape);
+        Layer layer =
+            layerSpec.build(new Context(backend, device, seed, !first, batchOffset), shape);
         layers.add(layer);
         shape = layer.outputShape();
         first = false;
@@ -138,7 +140,8 @@ public final class Network implements AutoCloseable {
   }
 
   /** Builds each layer's parameters from a stream keyed by (seed, parameter name). */
-  private record Context(Backend backend, Device device, long seed, boolean inputGradient)
+  private record Context(
+      Backend backend, Device device, long seed, boolean inputGradient, int batchOffset)
       implements LayerContext {
     @Override
     public Parameter parameter(ParameterSpec spec) {

@@ -46,6 +46,16 @@ public record NetworkSpec(Shape input, List<LayerSpec> layers) {
    *     the same seed gives the same weights whatever the layer order or device split
    */
   public Network build(Backend backend, Device device, int batch, long seed) {
-    return Network.build(this, backend, device, batch, seed);
+    return Network.build(this, backend, device, batch, seed, 0);
+  }
+
+  /**
+   * A data-parallel replica: the network for samples {@code [batchOffset, batchOffset + batch)} of
+   * a larger batch. It computes what the whole-batch network computes for those samples, dropout
+   * masks included.
+   */
+  public Network buildReplica(
+      Backend backend, Device device, int batch, int batchOffset, long seed) {
+    return Network.build(this, backend, device, batch, seed, batchOffset);
   }
 }

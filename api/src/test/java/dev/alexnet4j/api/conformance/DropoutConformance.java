@@ -245,6 +245,41 @@ public abstract class DropoutConformance extends BackendConformance {
     }
   }
 
+  /**
+   * Data parallelism: two plans on the batch halves, at batch offsets 0 and N/2, drop exactly the
+   * units one plan on the whole batch drops (also on a channel slice, as the hybrid split has).
+   */
+  @Test
+  void batchHalvesReproduceTheWholeBatch() {
+    checkBatchSplit(Shape.of(4, 4096), DropoutGeometry.whole(0.5f, FC6, 4096), 5);
+    checkBatchSplit(Shape.nchw(6, 3, 2, 2), new DropoutGeometry(0.3f, 21, 8, 5), 9);
+  }
+
+  private void checkBatchSplit(Shape whole, DropoutGeometry geometry, long step) {
+    int half = whole.batch() / 2;
+    Shape halfShape = whole.sample().batchOf(half);
+    float[] x = nonZero(whole.size(), "batch split " + whole);
+    float[] expected = download(plan(whole, geometry).forward(upload(whole, x), SEED, step));
+    int length = (int) halfShape.size();
+    for (int part = 0; part < 2; part++) {
+      float[] xPart = java.util.Arrays.copyOfRange(x, part * length, (part + 1) * length);
+      float[] expectedPart =
+          java.util.Arrays.copyOfRange(expected, part * length, (part + 1) * length);
+      float[] actual =
+          download(
+              plan(halfShape, geometry.atBatchOffset(part * half))
+                  .forward(upload(halfShape, xPart), SEED, step));
+      assertSameFloats(
+          what(
+                  "dropout batch split",
+                  whole + " half " + part + " (batch offset " + part * half + ")")
+              + " against the whole batch's output",
+          actual,
+          expectedPart,
+          halfShape);
+    }
+  }
+
   @Test
   void rateZeroIsTheIdentity() {
     Shape shape = Shape.of(3, 50);

@@ -679,7 +679,8 @@ public final class NaiveFloatBackend implements Backend {
       for (int n = 0; n < in.batch(); n++) {
         for (int c = 0; c < in.channels(); c++) {
           for (int r = 0; r < rest; r++, i++) {
-            int global = (n * g.totalChannels() + g.channelOffset() + c) * rest + r;
+            int global =
+                ((g.batchOffset() + n) * g.totalChannels() + g.channelOffset() + c) * rest + r;
             keep[i] = DropoutMask.keep(key, global, g.rate());
             y.data[i] = keep[i] ? x[i] * scale : 0f;
           }

@@ -27,7 +27,7 @@ public final class ReferenceDropout {
     int n = flat / (shape.channels() * rest);
     int c = (flat / rest) % shape.channels();
     int r = flat % rest;
-    return (n * g.totalChannels() + g.channelOffset() + c) * rest + r;
+    return ((g.batchOffset() + n) * g.totalChannels() + g.channelOffset() + c) * rest + r;
   }
 
   /** Whether each local element is kept in stream (seed, layer, step). */

@@ -34,7 +34,10 @@ final class Nd4jDropout implements DropoutPlan {
   private final String where;
   private final float scale;
 
-  /** (n * totalChannels + channelOffset + c) * restSize + rest, as unsigned 32-bit values. */
+  /**
+   * ((batchOffset + n) * totalChannels + channelOffset + c) * restSize + rest, as unsigned 32-bit
+   * values.
+   */
   private final INDArray globalIndex;
 
   private final INDArray bits;
@@ -135,7 +138,9 @@ final class Nd4jDropout implements DropoutPlan {
     for (int n = 0; n < batch; n++) {
       for (int c = 0; c < channels; c++) {
         // int arithmetic on purpose: DropoutMask takes the index as a wrapping 32-bit int.
-        int base = (n * geometry.totalChannels() + geometry.channelOffset() + c) * rest;
+        int base =
+            ((geometry.batchOffset() + n) * geometry.totalChannels() + geometry.channelOffset() + c)
+                * rest;
         for (int r = 0; r < rest; r++) {
           out[i++] = (base + r) & LOW32;
         }

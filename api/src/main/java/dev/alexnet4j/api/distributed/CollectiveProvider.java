@@ -1,5 +1,6 @@
 package dev.alexnet4j.api.distributed;
 
+import com.typesafe.config.Config;
 import dev.alexnet4j.api.backend.Availability;
 
 /**
@@ -19,4 +20,15 @@ public interface CollectiveProvider {
    * @throws IllegalStateException naming what is missing when {@link #availability()} says no
    */
   Collective open();
+
+  /**
+   * Joins the job with the settings in {@code config} (the {@code alexnet4j.distributed} block of
+   * the distributed module: the hang timeout, for one). The default ignores them, for collectives
+   * that have none.
+   *
+   * @throws IllegalStateException naming what is missing when {@link #availability()} says no
+   */
+  default Collective open(Config config) {
+    return open();
+  }
 }

@@ -1,0 +1,190 @@
+package dev.alexnet4j.backend.cudnn;
+
+import dev.alexnet4j.api.backend.Availability;
+import java.util.ArrayList;
+import java.util.List;
+import jcuda.runtime.cudaError;
+
+/**
+ * Whether this backend can run here, and if not exactly what is missing: the NVIDIA driver ({@code
+ * libcuda.so.1}), a GPU, cuBLAS 11 ({@code libcublas.so.11}), cuDNN 8 ({@code libcudnn.so.8}) or
+ * NVRTC ({@code libnvrtc.so.11.2}). Every part is checked, so one report names everything missing,
+ * with the versions of what is there.
+ *
+ * <p>A JCuda class whose native library cannot be loaded throws {@link UnsatisfiedLinkError} once
+ * and {@link NoClassDefFoundError} ever after, which no longer names the file; so the first result
+ * for the real libraries is kept for the life of the JVM ({@link #here()}).
+ */
+final class CudnnAvailability {
+  static final String DRIVER = "libcuda.so.1";
+  static final String CUBLAS = "libcublas.so.11";
+  static final String CUDNN = "libcudnn.so.8";
+  static final String NVRTC = "libnvrtc.so.11.2";
+
+  static final String NEEDS =
+      "The cudnn backend needs an NVIDIA GPU, its driver for CUDA 11.7 or newer ("
+          + DRIVER
+          + "), cuBLAS 11 ("
+          + CUBLAS
+          + "), cuDNN 8 ("
+          + CUDNN
+          + ") and NVRTC 11.2 or newer ("
+          + NVRTC
+          + ") on LD_LIBRARY_PATH or in /usr/local/cuda/lib64 (see the README, \"cuDNN backend\");"
+          + " or choose alexnet4j.backend = nd4j.";
+
+  private static Availability here;
+
+  private CudnnAvailability() {}
+
+  /** The report for this machine's real libraries, computed once. */
+  static synchronized Availability here() {
+    if (here == null) {
+      here = check(new CudaCalls());
+    }
+    return here;
+  }
+
+  /** Probes through {@code calls}; never throws. */
+  static Availability check(CudaCalls calls) {
+    try {
+      List<String> missing = new ArrayList<>();
+      List<String> found = new ArrayList<>();
+      checkDriverAndGpu(calls, missing, found);
+      probe(
+          "cuBLAS",
+          CUBLAS,
+          () -> {
+            calls.loadCublas();
+            return "cuBLAS " + calls.cublasVersion(CallSite.probe());
+          },
+          missing,
+          found);
+      probe(
+          "cuDNN",
+          CUDNN,
+          () -> {
+            calls.loadCudnn();
+            return "cuDNN " + cudnnVersion(calls.cudnnVersion());
+          },
+          missing,
+          found);
+      probe(
+          "NVRTC",
+          NVRTC,
+          () -> {
+            calls.loadNvrtc();
+            return "NVRTC " + calls.nvrtcVersion(CallSite.probe());
+          },
+          missing,
+          found);
+      if (missing.isEmpty()) {
+        return Availability.yes();
+      }
+      return Availability.no(
+          String.join("; ", missing)
+              + (found.isEmpty() ? "" : " (found: " + String.join(", ", found) + ")")
+              + ". "
+              + NEEDS);
+    } catch (Throwable t) {
+      // The contract is never to throw: whatever escaped the probes above is reported.
+      return Availability.no("the availability check itself failed: " + describe(t) + ". " + NEEDS);
+    }
+  }
+
+  private static void checkDriverAndGpu(CudaCalls calls, List<String> missing, List<String> found) {
+    CallSite at = CallSite.probe();
+    int runtime;
+    int driver;
+    int[] count = new int[1];
+    int status;
+    try {
+      calls.loadRuntime();
+      runtime = calls.runtimeVersion(at);
+      driver = calls.driverVersion(at);
+      status = calls.deviceCountStatus(count);
+    } catch (LinkageError | RuntimeException e) {
+      missing.add("the JCuda runtime library could not be loaded: " + describe(e));
+      return;
+    }
+    found.add("CUDA runtime " + cudaVersion(runtime) + " (in JCuda)");
+    if (driver == 0) {
+      missing.add(
+          "no NVIDIA driver: " + DRIVER + " is not loadable (cudaDriverGetVersion found none)");
+      return;
+    }
+    if (status == cudaError.cudaErrorInsufficientDriver) {
+      missing.add(
+          "the NVIDIA driver supports CUDA "
+              + cudaVersion(driver)
+              + ", older than the CUDA "
+              + cudaVersion(runtime)
+              + " runtime needs");
+      return;
+    }
+    if (status == cudaError.cudaErrorNoDevice
+        || (status == cudaError.cudaSuccess && count[0] == 0)) {
+      missing.add("no CUDA GPU: the driver (CUDA " + cudaVersion(driver) + ") sees none");
+      return;
+    }
+    if (status != cudaError.cudaSuccess) {
+      missing.add(
+          "cudaGetDeviceCount failed with "
+              + cudaError.stringFor(status)
+              + " (driver CUDA "
+              + cudaVersion(driver)
+              + ")");
+      return;
+    }
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < count[0]; i++) {
+      names.add(calls.deviceProperties(at, i).toString());
+    }
+    found.add("driver CUDA " + cudaVersion(driver) + " with " + names);
+  }
+
+  private interface Probe {
+    String run();
+  }
+
+  private static void probe(
+      String library, String file, Probe probe, List<String> missing, List<String> found) {
+    try {
+      found.add(probe.run());
+    } catch (LinkageError e) {
+      missing.add(library + ": " + file + " is not loadable (" + describe(e) + ")");
+    } catch (RuntimeException e) {
+      missing.add(library + ": loaded, but not usable (" + describe(e) + ")");
+    }
+  }
+
+  /** 11070 as 11.7. */
+  static String cudaVersion(int v) {
+    return (v / 1000) + "." + (v % 1000) / 10;
+  }
+
+  /** cuDNN 8's 8600 as 8.6.0 (cuDNN 9 numbers 90100 as 9.1.0). */
+  static String cudnnVersion(long v) {
+    if (v >= 90000) {
+      return (v / 10000) + "." + (v % 10000) / 100 + "." + (v % 100);
+    }
+    return (v / 1000) + "." + (v % 1000) / 100 + "." + (v % 100);
+  }
+
+  /** The exception chain on one line, each message cut to its first line. */
+  static String describe(Throwable t) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (sb.length() > 0) {
+        sb.append(" <- ");
+      }
+      sb.append(c.getClass().getSimpleName());
+      if (c.getMessage() != null) {
+        String m = c.getMessage().strip();
+        int nl = m.indexOf('\n');
+        sb.append(": ").append(nl < 0 ? m : m.substring(0, nl));
+      }
+    }
+    return sb.toString();
+  }
+}

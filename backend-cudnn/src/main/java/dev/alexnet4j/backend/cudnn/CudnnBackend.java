@@ -1,0 +1,483 @@
+package dev.alexnet4j.backend.cudnn;
+
+import dev.alexnet4j.api.backend.Backend;
+import dev.alexnet4j.api.backend.ChannelConcatPlan;
+import dev.alexnet4j.api.backend.ConvolutionGeometry;
+import dev.alexnet4j.api.backend.ConvolutionPlan;
+import dev.alexnet4j.api.backend.DensePlan;
+import dev.alexnet4j.api.backend.DropoutGeometry;
+import dev.alexnet4j.api.backend.DropoutPlan;
+import dev.alexnet4j.api.backend.ElementwisePlan;
+import dev.alexnet4j.api.backend.LrnParameters;
+import dev.alexnet4j.api.backend.LrnPlan;
+import dev.alexnet4j.api.backend.PoolingGeometry;
+import dev.alexnet4j.api.backend.PoolingPlan;
+import dev.alexnet4j.api.backend.SgdPlan;
+import dev.alexnet4j.api.backend.SoftmaxCrossEntropyPlan;
+import dev.alexnet4j.api.backend.TopKPlan;
+import dev.alexnet4j.api.tensor.Device;
+import dev.alexnet4j.api.tensor.Shape;
+import dev.alexnet4j.api.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.WeakHashMap;
+import jcuda.Pointer;
+import jcuda.runtime.cudaMemcpyKind;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backend SPI on cuDNN and cuBLAS: every GPU the driver shows is a device {@code cuda:i}, each
+ * with its own thread, stream and handles ({@link CudaDevice}).
+ */
+public final class CudnnBackend implements Backend {
+  static final String NAME = "cudnn";
+  private static final Logger LOG = LoggerFactory.getLogger(CudnnBackend.class);
+
+  private final CudnnSettings settings;
+  private final CudaCalls calls;
+  private final List<CudaDevice> gpus;
+  private final List<Device> devices;
+  private final CallSite site = new CallSite("(all)", "cudnn backend");
+
+  /**
+   * Plans made here, closed with the backend; weak, so plans their owners dropped do not pile up.
+   */
+  private final Set<AutoCloseable> plans = Collections.newSetFromMap(new WeakHashMap<>());
+
+  private volatile boolean closed;
+
+  /** Opens every GPU; fails naming the call when the driver or a library refuses. */
+  public CudnnBackend(CudnnSettings settings) {
+    this(settings, new CudaCalls());
+  }
+
+  CudnnBackend(CudnnSettings settings, CudaCalls calls) {
+    this.settings = settings;
+    this.calls = calls;
+    calls.loadRuntime();
+    calls.loadCublas();
+    calls.loadCudnn();
+    int count = calls.deviceCount(site);
+    if (count <= 0) {
+      throw new IllegalStateException("cudnn backend: the driver reports no CUDA GPU");
+    }
+    List<CudaDevice> opened = new ArrayList<>();
+    try {
+      for (int i = 0; i < count; i++) {
+        opened.add(CudaDevice.open(i, calls));
+      }
+      enablePeerAccess(opened);
+    } catch (RuntimeException e) {
+      opened.forEach(CudaDevice::close);
+      throw e;
+    }
+    this.gpus = List.copyOf(opened);
+    List<Device> d = new ArrayList<>();
+    for (CudaDevice g : gpus) {
+      d.add(g.device());
+    }
+    this.devices = List.copyOf(d);
+    LOG.info(
+        "cudnn backend: devices {}, cuDNN {}, algorithm {}, deterministic {}, workspace limit {}"
+            + " MiB",
+        devices,
+        calls.cudnnVersion(),
+        settings.algorithm(),
+        settings.deterministic(),
+        settings.workspaceLimitBytes() >> 20);
+  }
+
+  /**
+   * Lets each GPU read the others' memory directly where the hardware allows (NVLink, PCIe P2P).
+   */
+  private void enablePeerAccess(List<CudaDevice> opened) {
+    for (CudaDevice from : opened) {
+      for (CudaDevice to : opened) {
+        if (from != to && calls.canAccessPeer(site, from.index(), to.index())) {
+          from.run(
+              () ->
+                  calls.enablePeerAccess(
+                      new CallSite(from.device().toString(), "peer access"), to.index()));
+        }
+      }
+    }
+  }
+
+  public CudnnSettings settings() {
+    return settings;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public List<Device> devices() {
+    return devices;
+  }
+
+  // ---- tensors and transfers --------------------------------------------------------------
+
+  @Override
+  public Tensor zeros(Device device, Shape shape) {
+    CudaDevice gpu = gpu(device, "zeros");
+    CallSite at = at(gpu, "zeros " + shape);
+    return gpu.call(
+        () -> {
+          Pointer p = calls.malloc(at, CudaCalls.floatBytes(shape.size()));
+          calls.memsetAsync(at, p, 0, CudaCalls.floatBytes(shape.size()), gpu.stream());
+          return CudnnTensor.owning(p, shape, gpu);
+        });
+  }
+
+  @Override
+  public Tensor upload(Device device, Shape shape, float[] data) {
+    CudaDevice gpu = gpu(device, "upload");
+    checkLength(data, shape.size(), "upload to " + shape + " on " + device);
+    CallSite at = at(gpu, "upload " + shape);
+    return gpu.call(
+        () -> {
+          Pointer p = calls.malloc(at, CudaCalls.floatBytes(shape.size()));
+          try {
+            gpu.upload(at, data, p);
+          } catch (RuntimeException e) {
+            calls.free(at, p);
+            throw e;
+          }
+          return CudnnTensor.owning(p, shape, gpu);
+        });
+  }
+
+  @Override
+  public void upload(float[] data, Tensor target) {
+    CudnnTensor t = local(target, "upload", "target");
+    checkLength(data, t.shape().size(), "upload to " + t.shape() + " on " + t.device());
+    t.cudaDevice().upload(at(t.cudaDevice(), "upload " + t.shape()), data, t.pointer());
+  }
+
+  @Override
+  public float[] download(Tensor tensor) {
+    CudnnTensor t = local(tensor, "download", "tensor");
+    return t.cudaDevice()
+        .download(at(t.cudaDevice(), "download " + t.shape()), t.pointer(), t.shape().size());
+  }
+
+  @Override
+  public Tensor copyTo(Tensor tensor, Device device) {
+    CudnnTensor source = local(tensor, "copyTo", "tensor");
+    CudnnTensor target = (CudnnTensor) zeros(device, source.shape());
+    try {
+      copy(source, target);
+    } catch (RuntimeException e) {
+      target.close();
+      throw e;
+    }
+    return target;
+  }
+
+  /**
+   * Same device: one async device-to-device copy on its stream. Across devices: the source's stream
+   * is drained first (its producer may still be running), then the target's stream copies peer to
+   * peer (through the host where the GPUs cannot reach each other) and is drained, so the source
+   * may be overwritten as soon as this returns.
+   */
+  @Override
+  public void copy(Tensor source, Tensor target) {
+    CudnnTensor s = local(source, "copy", "source");
+    CudnnTensor t = local(target, "copy", "target");
+    requireSameSize(s, t, "copy");
+    long bytes = CudaCalls.floatBytes(s.shape().size());
+    CudaDevice from = s.cudaDevice();
+    CudaDevice to = t.cudaDevice();
+    if (from == to) {
+      from.run(
+          () ->
+              calls.memcpyAsync(
+                  at(from, "copy"),
+                  t.pointer(),
+                  s.pointer(),
+                  bytes,
+                  cudaMemcpyKind.cudaMemcpyDeviceToDevice,
+                  from.stream()));
+      return;
+    }
+    from.synchronize(at(from, "copy to " + to.device()));
+    to.run(
+        () -> {
+          CallSite at = at(to, "copy from " + from.device());
+          calls.memcpyPeerAsync(
+              at, t.pointer(), to.index(), s.pointer(), from.index(), bytes, to.stream());
+          calls.synchronize(at, to.stream());
+        });
+  }
+
+  @Override
+  public void add(Tensor source, Tensor target) {
+    axpy(1f, source, target);
+  }
+
+  @Override
+  public void axpy(float alpha, Tensor x, Tensor y) {
+    CudnnTensor s = local(x, "axpy", "x");
+    CudnnTensor t = local(y, "axpy", "y");
+    requireSameSize(s, t, "axpy");
+    requireSameDevice(s, t, "axpy");
+    CudaDevice gpu = t.cudaDevice();
+    gpu.run(
+        () ->
+            calls.saxpy(
+                at(gpu, "axpy"),
+                gpu.cublas(),
+                Math.toIntExact(t.shape().size()),
+                alpha,
+                s.pointer(),
+                t.pointer()));
+  }
+
+  @Override
+  public void scale(Tensor tensor, float factor) {
+    CudnnTensor t = local(tensor, "scale", "tensor");
+    CudaDevice gpu = t.cudaDevice();
+    gpu.run(
+        () ->
+            calls.sscal(
+                at(gpu, "scale"),
+                gpu.cublas(),
+                Math.toIntExact(t.shape().size()),
+                factor,
+                t.pointer()));
+  }
+
+  /** x . x by cuBLAS, whose float sum overflows to infinity and propagates NaN, as required. */
+  @Override
+  public double sumOfSquares(Tensor tensor) {
+    CudnnTensor t = local(tensor, "sumOfSquares", "tensor");
+    CudaDevice gpu = t.cudaDevice();
+    return gpu.call(
+        () ->
+            (double)
+                calls.sdot(
+                    at(gpu, "sumOfSquares " + t.shape()),
+                    gpu.cublas(),
+                    Math.toIntExact(t.shape().size()),
+                    t.pointer(),
+                    t.pointer()));
+  }
+
+  @Override
+  public void fill(Tensor tensor, float value) {
+    CudnnTensor t = local(tensor, "fill", "tensor");
+    CudaDevice gpu = t.cudaDevice();
+    gpu.run(
+        () ->
+            gpu.kernels()
+                .fill(at(gpu, "fill"), t.pointer(), Math.toIntExact(t.shape().size()), value));
+  }
+
+  @Override
+  public Tensor reshape(Tensor tensor, Shape shape) {
+    CudnnTensor t = local(tensor, "reshape", "tensor");
+    if (t.shape().size() != shape.size()) {
+      throw new IllegalArgumentException(
+          "cudnn reshape on "
+              + t.device()
+              + ": cannot view "
+              + t.shape()
+              + " as "
+              + shape
+              + " (sizes differ)");
+    }
+    return CudnnTensor.borrowing(t.pointer(), shape, t.cudaDevice());
+  }
+
+  // ---- plans ------------------------------------------------------------------------------
+
+  @Override
+  public ConvolutionPlan convolution(
+      Device device, Shape input, ConvolutionGeometry geometry, boolean inputGradient) {
+    return track(
+        new CudnnConvolution(gpu(device, "convolution"), input, geometry, inputGradient, settings));
+  }
+
+  @Override
+  public PoolingPlan maxPooling(Device device, Shape input, PoolingGeometry geometry) {
+    return track(
+        new CudnnMaxPooling(gpu(device, "max pooling"), input, geometry, settings.deterministic()));
+  }
+
+  @Override
+  public LrnPlan lrn(Device device, Shape input, LrnParameters parameters) {
+    return track(new CudnnLrn(gpu(device, "lrn"), input, parameters));
+  }
+
+  @Override
+  public ElementwisePlan relu(Device device, Shape input) {
+    return track(new CudnnRelu(gpu(device, "relu"), input));
+  }
+
+  @Override
+  public DropoutPlan dropout(Device device, Shape input, DropoutGeometry geometry) {
+    return track(new CudnnDropout(gpu(device, "dropout"), input, geometry));
+  }
+
+  @Override
+  public DensePlan dense(
+      Device device, int batch, int inFeatures, int outFeatures, boolean inputGradient) {
+    return track(
+        new CudnnDense(gpu(device, "dense"), batch, inFeatures, outFeatures, inputGradient));
+  }
+
+  @Override
+  public SoftmaxCrossEntropyPlan softmaxCrossEntropy(Device device, int batch, int classes) {
+    return track(
+        new CudnnSoftmaxCrossEntropy(gpu(device, "softmax cross-entropy"), batch, classes));
+  }
+
+  @Override
+  public SgdPlan sgd(Device device) {
+    return track(new CudnnSgd(gpu(device, "sgd")));
+  }
+
+  @Override
+  public ChannelConcatPlan channelConcat(Device device, List<Shape> parts) {
+    return track(new CudnnChannelConcat(gpu(device, "channel concat"), parts));
+  }
+
+  @Override
+  public TopKPlan topK(Device device, int batch, int classes, int k) {
+    return track(new CudnnTopK(gpu(device, "top-k"), batch, classes, k));
+  }
+
+  /** Closes every plan still open, then the devices (handles, streams, threads). */
+  @Override
+  public void close() {
+    List<AutoCloseable> open;
+    synchronized (plans) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      open = new ArrayList<>(plans);
+      plans.clear();
+    }
+    RuntimeException first = null;
+    for (AutoCloseable plan : open) {
+      try {
+        plan.close();
+      } catch (Exception e) {
+        first = remember(first, new IllegalStateException("cudnn backend close: " + plan, e));
+      }
+    }
+    for (CudaDevice gpu : gpus) {
+      try {
+        gpu.close();
+      } catch (RuntimeException e) {
+        first = remember(first, e);
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  private static RuntimeException remember(RuntimeException first, RuntimeException next) {
+    if (first == null) {
+      return next;
+    }
+    first.addSuppressed(next);
+    return first;
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------
+
+  private <T extends AutoCloseable> T track(T plan) {
+    synchronized (plans) {
+      if (closed) {
+        try {
+          plan.close();
+        } catch (Exception e) {
+          // never handed out; the closed backend is the error to report
+        }
+        throw new IllegalStateException("cudnn backend was closed");
+      }
+      plans.add(plan);
+    }
+    return plan;
+  }
+
+  private static CallSite at(CudaDevice gpu, String what) {
+    return new CallSite(gpu.device().toString(), "cudnn " + what);
+  }
+
+  private CudaDevice gpu(Device device, String what) {
+    checkOpen(what);
+    if (device != null) {
+      for (CudaDevice g : gpus) {
+        if (g.device().equals(device)) {
+          return g;
+        }
+      }
+    }
+    throw new IllegalArgumentException(
+        "cudnn " + what + ": device " + device + " is not one of this backend's " + devices);
+  }
+
+  private void checkOpen(String what) {
+    if (closed) {
+      throw new IllegalStateException("cudnn " + what + ": the backend was closed");
+    }
+  }
+
+  private CudnnTensor local(Tensor tensor, String what, String role) {
+    checkOpen(what);
+    CudnnTensor t = CudnnTensor.of(tensor, "cudnn " + what, role);
+    if (!gpus.contains(t.cudaDevice())) {
+      throw new IllegalArgumentException(
+          "cudnn " + what + ": " + role + " lives on " + t.device() + " of another backend");
+    }
+    return t;
+  }
+
+  private static void requireSameSize(CudnnTensor s, CudnnTensor t, String what) {
+    if (s.shape().size() != t.shape().size()) {
+      throw new IllegalArgumentException(
+          "cudnn "
+              + what
+              + ": source "
+              + s.shape()
+              + " on "
+              + s.device()
+              + " and target "
+              + t.shape()
+              + " on "
+              + t.device()
+              + " differ in size");
+    }
+  }
+
+  private static void requireSameDevice(CudnnTensor s, CudnnTensor t, String what) {
+    if (s.cudaDevice() != t.cudaDevice()) {
+      throw new IllegalArgumentException(
+          "cudnn " + what + ": source lives on " + s.device() + " but target on " + t.device());
+    }
+  }
+
+  private static void checkLength(float[] data, long expected, String where) {
+    if (data == null) {
+      throw new IllegalArgumentException("cudnn " + where + ": data must not be null");
+    }
+    if (data.length != expected) {
+      throw new IllegalArgumentException(
+          "cudnn " + where + ": got " + data.length + " values, expected " + expected);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "CudnnBackend" + devices;
+  }
+}

@@ -1,0 +1,171 @@
+package dev.alexnet4j.backend.cudnn;
+
+import dev.alexnet4j.api.backend.SoftmaxCrossEntropyPlan;
+import dev.alexnet4j.api.tensor.Shape;
+import dev.alexnet4j.api.tensor.Tensor;
+import jcuda.Pointer;
+import jcuda.jcudnn.cudnnSoftmaxAlgorithm;
+import jcuda.jcudnn.cudnnTensorDescriptor;
+
+/**
+ * Softmax by cuDNN (accurate: max-subtracted), the loss from cuDNN's log-softmax so that a
+ * confidently wrong sample gives a large finite loss rather than log(0), and the gradient (p -
+ * onehot) / N by a kernel. Only N log-probabilities come back to the host for the loss.
+ */
+final class CudnnSoftmaxCrossEntropy implements SoftmaxCrossEntropyPlan {
+  private final CudaDevice device;
+  private final CudaCalls calls;
+  private final CallSite site;
+  private final int batch;
+  private final int classes;
+  private final Shape shape;
+  private final PlanResources resources;
+  private cudnnTensorDescriptor desc;
+  private CudnnTensor probabilities;
+  private CudnnTensor gradient;
+  private Pointer logProbabilities;
+  private Pointer labelBuffer;
+  private Pointer picked;
+  private CudnnTensor lastLogits;
+  private boolean closed;
+
+  CudnnSoftmaxCrossEntropy(CudaDevice device, int batch, int classes) {
+    this.device = device;
+    this.calls = device.calls();
+    this.site =
+        new CallSite(
+            device.device().toString(), "cudnn softmax cross-entropy " + batch + "x" + classes);
+    if (batch <= 0 || classes <= 0) {
+      throw new IllegalArgumentException(site.layer() + ": batch and classes must be > 0");
+    }
+    this.batch = batch;
+    this.classes = classes;
+    this.shape = Shape.of(batch, classes);
+    this.resources = new PlanResources(device, site);
+    try {
+      device.run(
+          () -> {
+            desc = resources.tensor(shape);
+            probabilities = CudnnTensor.borrowing(resources.floats(shape.size()), shape, device);
+            gradient = CudnnTensor.borrowing(resources.floats(shape.size()), shape, device);
+            logProbabilities = resources.floats(shape.size());
+            labelBuffer = resources.bytes(4L * batch);
+            picked = resources.floats(batch);
+          });
+    } catch (RuntimeException e) {
+      resources.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public Tensor forward(Tensor logits) {
+    checkOpen();
+    CudnnTensor z = CudnnTensor.of(logits, device, shape, site.layer() + " forward", "logits");
+    device.run(
+        () ->
+            calls.softmaxForward(
+                site,
+                device.cudnn(),
+                cudnnSoftmaxAlgorithm.CUDNN_SOFTMAX_ACCURATE,
+                desc,
+                z.pointer(),
+                probabilities.pointer()));
+    lastLogits = z;
+    return probabilities;
+  }
+
+  @Override
+  public float loss(int[] labels) {
+    checkOpen();
+    checkLabels(labels, "loss");
+    float[] logp =
+        device.call(
+            () -> {
+              calls.softmaxForward(
+                  site,
+                  device.cudnn(),
+                  cudnnSoftmaxAlgorithm.CUDNN_SOFTMAX_LOG,
+                  desc,
+                  lastLogits.pointer(),
+                  logProbabilities);
+              device.uploadInts(site, labels, labelBuffer);
+              device
+                  .kernels()
+                  .gatherLabels(site, logProbabilities, labelBuffer, picked, batch, classes);
+              return device.download(site, picked, batch);
+            });
+    double sum = 0;
+    for (float v : logp) {
+      sum -= v;
+    }
+    return (float) (sum / batch);
+  }
+
+  @Override
+  public Tensor backward(int[] labels) {
+    checkOpen();
+    checkLabels(labels, "backward");
+    device.run(
+        () -> {
+          device.uploadInts(site, labels, labelBuffer);
+          device
+              .kernels()
+              .crossEntropyGradient(
+                  site, probabilities.pointer(), labelBuffer, gradient.pointer(), batch, classes);
+        });
+    return gradient;
+  }
+
+  private void checkLabels(int[] labels, String call) {
+    if (lastLogits == null) {
+      throw new IllegalStateException(site.layer() + ": " + call + " called before any forward");
+    }
+    if (labels == null || labels.length != batch) {
+      throw new IllegalArgumentException(
+          site.layer()
+              + " "
+              + call
+              + ": expected "
+              + batch
+              + " labels, got "
+              + (labels == null ? "null" : labels.length));
+    }
+    for (int n = 0; n < batch; n++) {
+      if (labels[n] < 0 || labels[n] >= classes) {
+        throw new IllegalArgumentException(
+            site.layer()
+                + " "
+                + call
+                + ": label "
+                + n
+                + " is "
+                + labels[n]
+                + ", expected a class in [0, "
+                + classes
+                + ")");
+      }
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException(site + ": plan was closed");
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    lastLogits = null;
+    resources.close();
+  }
+
+  @Override
+  public String toString() {
+    return site.toString();
+  }
+}

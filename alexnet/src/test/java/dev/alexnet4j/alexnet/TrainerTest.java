@@ -99,8 +99,7 @@ class TrainerTest {
         }
         assertEquals(b[o], trainedB[o], 1e-6, "fc.bias[" + o + "]");
       }
-      float[] velocity =
-          backend.download(trainer.optimizer().velocity(net.parameters().get("fc.weight")));
+      float[] velocity = trainer.model().velocities().get("fc.weight").data();
       assertEquals(vw[1][0], velocity[2], 1e-6, "momentum buffer of fc.weight[1][0]");
     }
   }

@@ -19,7 +19,9 @@ import java.util.concurrent.CompletableFuture;
  * <p>Backward: each tower's inner layer gives a partial gradient of the whole input (its output
  * slice's share); the partial is cut into the towers' slices, and each tower sums the pieces of its
  * own slice from every tower. With a replicated input (the first layer, which reads the data) there
- * is nothing to gather and no input gradient.
+ * is nothing to gather; its input gradient, when asked for (the first fully connected layer of a
+ * hybrid-parallel net), is each tower's partial gradient of the whole input, to be summed by the
+ * caller.
  */
 final class GatherStage implements Stage {
   private final String name;
@@ -27,6 +29,7 @@ final class GatherStage implements Stage {
   private final Towers towers;
   private final List<Layer> inner;
   private final boolean replicatedInput;
+  private final boolean inputGradient;
   // [tower][source]: tower's copy of source's slice; null on the diagonal (used in place).
   private final Tensor[][] received;
   private final List<ChannelConcatPlan> concats;
@@ -51,6 +54,7 @@ final class GatherStage implements Stage {
     this.towers = towers;
     this.inner = List.copyOf(inner);
     this.replicatedInput = replicatedInput;
+    this.inputGradient = inputGradient;
     int n = towers.count();
     this.received = new Tensor[n][n];
     this.partials = new Tensor[n][n];
@@ -115,6 +119,19 @@ final class GatherStage implements Stage {
   @Override
   public List<CompletableFuture<Tensor>> backward(List<CompletableFuture<Tensor>> gradients) {
     int n = inner.size();
+    if (replicatedInput) {
+      List<CompletableFuture<Tensor>> partials = new ArrayList<>(n);
+      for (int t = 0; t < n; t++) {
+        Layer layer = inner.get(t);
+        partials.add(towers.then(gradients.get(t), t, name + ":backward", layer::backward));
+      }
+      if (!inputGradient) {
+        // A first layer: run the parameter gradients, return no input gradient.
+        Towers.joinAll(partials);
+        return null;
+      }
+      return partials;
+    }
     List<CompletableFuture<List<Tensor>>> pieces = new ArrayList<>(n);
     for (int t = 0; t < n; t++) {
       int tower = t;
@@ -125,14 +142,13 @@ final class GatherStage implements Stage {
               name + ":backward",
               dy -> {
                 Tensor whole = inner.get(tower).backward(dy);
-                if (whole == null || replicatedInput) {
+                if (whole == null) {
                   return null;
                 }
                 return concats.get(tower).backward(whole);
               }));
     }
-    if (replicatedInput || sums.isEmpty()) {
-      // A first layer: run the parameter gradients, return no input gradient.
+    if (sums.isEmpty()) {
       Towers.joinAll(pieces);
       return null;
     }

@@ -12,6 +12,7 @@ import dev.alexnet4j.api.network.NetworkSpec;
 import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
+import dev.alexnet4j.api.train.NonFiniteValue;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,9 +43,11 @@ public final class ModelParallelNetwork implements AutoCloseable {
   private final Map<String, ParameterSpec> whole;
   private final Map<String, List<Parameter>> slices;
   private final List<Tensor> inputs;
+  private final boolean ownsTowers;
 
   private ModelParallelNetwork(
-      Backend backend, Towers towers, Shape input, TowerSplitter.Split split) {
+      Backend backend, Towers towers, Shape input, TowerSplitter.Split split, boolean ownsTowers) {
+    this.ownsTowers = ownsTowers;
     this.backend = backend;
     this.towers = towers;
     this.input = input;
@@ -86,12 +89,22 @@ public final class ModelParallelNetwork implements AutoCloseable {
     }
     Towers towers = new Towers(devices, observer);
     try {
-      TowerSplitter.Split split = TowerSplitter.split(spec, backend, towers, batch, seed);
-      return new ModelParallelNetwork(backend, towers, spec.input().batchOf(batch), split);
+      TowerSplitter.Split split = TowerSplitter.split(spec, backend, towers, batch, seed, false);
+      return new ModelParallelNetwork(backend, towers, spec.input().batchOf(batch), split, true);
     } catch (RuntimeException e) {
       towers.close();
       throw e;
     }
+  }
+
+  /**
+   * The split part of a larger net on towers it shares (the fully connected part of a hybrid net):
+   * its first layer computes the input gradient, see {@link #backwardToInput}.
+   */
+  static ModelParallelNetwork buildOn(
+      NetworkSpec spec, Backend backend, Towers towers, int batch, long seed) {
+    TowerSplitter.Split split = TowerSplitter.split(spec, backend, towers, batch, seed, true);
+    return new ModelParallelNetwork(backend, towers, spec.input().batchOf(batch), split, false);
   }
 
   public List<Device> devices() {
@@ -153,6 +166,22 @@ public final class ModelParallelNetwork implements AutoCloseable {
       current = stages.get(i).backward(current);
     }
     Towers.joinAll(current != null ? current : last);
+  }
+
+  /**
+   * Backpropagates like {@link #backward} and returns, per tower, that tower's partial gradient of
+   * the whole input (their sum is the input gradient); only for a network made by {@link #buildOn}.
+   */
+  List<Tensor> backwardToInput(int[] labels) {
+    requireLoss();
+    List<CompletableFuture<Tensor>> current = output.backward(labels);
+    for (int i = stages.size() - 1; i >= 0; i--) {
+      current = stages.get(i).backward(current);
+      if (current == null) {
+        throw new IllegalStateException("the first layer computes no input gradient");
+      }
+    }
+    return Towers.joinAll(current);
   }
 
   private void requireLoss() {
@@ -294,6 +323,34 @@ public final class ModelParallelNetwork implements AutoCloseable {
     uploadParameters(values);
   }
 
+  /**
+   * The first parameter slice holding NaN or infinity, checked on its device's thread.
+   *
+   * @param gradients gradients from the loss down; otherwise values from the input up
+   */
+  NonFiniteValue firstNonFinite(boolean gradients) {
+    List<String> names = new ArrayList<>(slices.keySet());
+    if (gradients) {
+      Collections.reverse(names);
+    }
+    for (String name : names) {
+      List<Parameter> parts = slices.get(name);
+      for (int t = 0; t < parts.size(); t++) {
+        Tensor tensor = gradients ? parts.get(t).gradient() : parts.get(t).value();
+        double sum = Towers.join(towers.submit(t, "check", () -> backend.sumOfSquares(tensor)));
+        if (!Double.isFinite(sum)) {
+          return new NonFiniteValue(
+              NonFiniteValue.layerOf(name),
+              (gradients ? "the gradient of " : "")
+                  + name
+                  + " is not finite on "
+                  + towers.device(t));
+        }
+      }
+    }
+    return null;
+  }
+
   /** The towers, for optimisers that run their updates on the devices' threads. */
   Towers towers() {
     return towers;
@@ -303,7 +360,9 @@ public final class ModelParallelNetwork implements AutoCloseable {
   public void close() {
     // Stop the threads first: work still queued after a failed pass finishes before the plans
     // and tensors it uses are freed.
-    towers.close();
+    if (ownsTowers) {
+      towers.close();
+    }
     for (int i = stages.size() - 1; i >= 0; i--) {
       stages.get(i).close();
     }

@@ -43,20 +43,32 @@ final class TowerSplitter {
   private Shape shape;
   private boolean replicated = true;
   private boolean first = true;
+  private final boolean inputGradient;
   private OutputStage output;
 
   /** What the split made: the stages in order, the output, and each parameter's whole shape. */
   record Split(List<Stage> stages, OutputStage output, Map<String, ParameterSpec> whole) {}
 
-  private TowerSplitter(Backend backend, Towers towers, long seed) {
+  private TowerSplitter(Backend backend, Towers towers, long seed, boolean inputGradient) {
+    this.inputGradient = inputGradient;
     this.backend = backend;
     this.towers = towers;
     this.seed = seed;
     this.n = towers.count();
   }
 
-  static Split split(NetworkSpec spec, Backend backend, Towers towers, int batch, long seed) {
-    TowerSplitter splitter = new TowerSplitter(backend, towers, seed);
+  /**
+   * @param inputGradient whether the first layer computes a gradient of the input (per tower, a
+   *     partial of the whole input): for a split net that continues another network
+   */
+  static Split split(
+      NetworkSpec spec,
+      Backend backend,
+      Towers towers,
+      int batch,
+      long seed,
+      boolean inputGradient) {
+    TowerSplitter splitter = new TowerSplitter(backend, towers, seed, inputGradient);
     try {
       splitter.shape = spec.input().batchOf(batch);
       List<LayerSpec> layers = spec.layers();
@@ -174,7 +186,7 @@ final class TowerSplitter {
   /** A layer on the whole input that yields each tower's slice of the output. */
   private void gathering(LayerSpec layer, LayerSpec perTower) {
     List<Shape> slices = replicated ? null : slices();
-    boolean inputGradient = !first;
+    boolean inputGradient = !first || this.inputGradient;
     List<Layer> inner = new ArrayList<>();
     try {
       for (int t = 0; t < n; t++) {

@@ -76,7 +76,7 @@ public record Checkpoint(
   }
 
   /** The shapes of some arrays, by name, in the same order. */
-  static Map<String, int[]> shapes(Map<String, NpyArray> arrays) {
+  public static Map<String, int[]> shapes(Map<String, NpyArray> arrays) {
     Map<String, int[]> out = new LinkedHashMap<>();
     arrays.forEach((name, array) -> out.put(name, array.shape()));
     return out;

@@ -71,7 +71,26 @@ public final class CheckpointTensors {
    */
   public static void restore(
       Backend backend, Checkpoint checkpoint, Map<String, Parameter> parameters, Sgd sgd) {
-    Map<String, int[]> expected = shapesOf(parameters);
+    requireFits(checkpoint, shapesOf(parameters));
+    // Look every velocity up before the first upload: an Sgd that does not optimise a parameter
+    // must fail here, not after half the network was overwritten.
+    Map<String, Tensor> velocities = new LinkedHashMap<>();
+    parameters.forEach((name, p) -> velocities.put(name, sgd.velocity(p)));
+    parameters.forEach(
+        (name, p) -> {
+          backend.upload(checkpoint.parameters().get(name).data(), p.value());
+          backend.upload(checkpoint.optimizerState().get(name).data(), velocities.get(name));
+        });
+  }
+
+  /**
+   * Checks that a checkpoint holds exactly the parameters and optimizer state of a network.
+   *
+   * @param expected the network's parameter shapes, by name
+   * @throws WeightsMismatchException listing every parameter and optimizer-state array that is
+   *     missing, unexpected or of another shape
+   */
+  public static void requireFits(Checkpoint checkpoint, Map<String, int[]> expected) {
     List<WeightsMismatchException.Mismatch> mismatches = new ArrayList<>();
     mismatches.addAll(
         WeightsMismatchException.compare(
@@ -90,15 +109,6 @@ public final class CheckpointTensors {
           "the checkpoint",
           mismatches);
     }
-    // Look every velocity up before the first upload: an Sgd that does not optimise a parameter
-    // must fail here, not after half the network was overwritten.
-    Map<String, Tensor> velocities = new LinkedHashMap<>();
-    parameters.forEach((name, p) -> velocities.put(name, sgd.velocity(p)));
-    parameters.forEach(
-        (name, p) -> {
-          backend.upload(checkpoint.parameters().get(name).data(), p.value());
-          backend.upload(checkpoint.optimizerState().get(name).data(), velocities.get(name));
-        });
   }
 
   /** The parameters' shapes by name, for {@link Checkpoint#requireCompatible}. */

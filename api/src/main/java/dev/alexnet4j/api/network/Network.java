@@ -124,6 +124,20 @@ public final class Network implements AutoCloseable {
     }
   }
 
+  /**
+   * Backpropagates a gradient of the last layer's output, for a network that is the first part of a
+   * larger one (the convolutional part of a hybrid-parallel net).
+   *
+   * @return the gradient of the input, or null when the first layer computes none (it reads data)
+   */
+  public Tensor backward(Tensor outputGradient) {
+    Tensor g = outputGradient;
+    for (int i = layers.size() - 1; i >= 0 && g != null; i--) {
+      g = layers.get(i).backward(g);
+    }
+    return g;
+  }
+
   private LossLayer requireLoss() {
     if (loss == null) {
       throw new IllegalStateException(

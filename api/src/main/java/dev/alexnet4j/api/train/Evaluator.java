@@ -8,6 +8,7 @@ import dev.alexnet4j.api.layer.Pass;
 import dev.alexnet4j.api.network.Network;
 import dev.alexnet4j.api.tensor.Tensor;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * The paper's test procedure: the softmax outputs of an image's views (one centre crop, or the four
@@ -15,19 +16,32 @@ import java.util.function.Consumer;
  * data source delivers each image's views as consecutive rows of a batch.
  */
 public final class Evaluator implements AutoCloseable {
-  private final Backend backend;
-  private final Network network;
-  private final Tensor input;
   private final int rows;
+  private final UnaryOperator<float[]> forward;
+  private final Runnable release;
 
   /**
-   * @param network built for a batch of a whole number of images' views
+   * @param network on one device, built for a batch of a whole number of images' views
    */
   public Evaluator(Backend backend, Network network) {
     this.rows = network.inputShape().batch();
-    this.backend = backend;
-    this.network = network;
-    this.input = backend.zeros(network.device(), network.inputShape());
+    Tensor input = backend.zeros(network.device(), network.inputShape());
+    this.forward =
+        images -> {
+          backend.upload(images, input);
+          return backend.download(network.forward(input, Pass.inference()));
+        };
+    this.release = input::close;
+  }
+
+  /**
+   * @param model any arrangement (one device or split), built for a batch of a whole number of
+   *     images' views
+   */
+  public Evaluator(TrainableNetwork model) {
+    this.rows = model.inputShape().batch();
+    this.forward = images -> model.forward(images, Pass.inference());
+    this.release = () -> {};
   }
 
   /** One image's averaged class probabilities, in data-set order. */
@@ -48,8 +62,7 @@ public final class Evaluator implements AutoCloseable {
             throw new IllegalStateException(
                 "a batch of " + b.count() + " rows does not hold whole images of " + views);
           }
-          backend.upload(b.images(), input);
-          float[] p = backend.download(network.forward(input, Pass.inference()));
+          float[] p = forward.apply(b.images());
           int classes = p.length / rows;
           for (int image = 0; image < b.count() / views; image++) {
             float[] mean = new float[classes];
@@ -121,6 +134,6 @@ public final class Evaluator implements AutoCloseable {
 
   @Override
   public void close() {
-    input.close();
+    release.run();
   }
 }

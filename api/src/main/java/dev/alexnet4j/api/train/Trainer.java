@@ -2,7 +2,6 @@ package dev.alexnet4j.api.train;
 
 import dev.alexnet4j.api.backend.Backend;
 import dev.alexnet4j.api.backend.SgdHyperparameters;
-import dev.alexnet4j.api.backend.TopKPlan;
 import dev.alexnet4j.api.checkpoint.Checkpoint;
 import dev.alexnet4j.api.checkpoint.CheckpointStore;
 import dev.alexnet4j.api.checkpoint.CheckpointTensors;
@@ -11,9 +10,7 @@ import dev.alexnet4j.api.data.BatchIterator;
 import dev.alexnet4j.api.data.DataSource;
 import dev.alexnet4j.api.layer.Pass;
 import dev.alexnet4j.api.network.Network;
-import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.tensor.Shape;
-import dev.alexnet4j.api.tensor.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -31,14 +28,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * it had never stopped.
  */
 public final class Trainer implements AutoCloseable {
-  private final Backend backend;
-  private final Network network;
+  private final TrainableNetwork model;
+  private final SingleDeviceNetwork owned;
   private final TrainingSettings settings;
   private final long seed;
-  private final Sgd sgd;
-  private final TopKPlan topK;
-  private final Tensor input;
-  private final NonFiniteCheck check;
   private final LearningRateSchedule schedule;
   private final List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
   private final int classes;
@@ -56,21 +49,26 @@ public final class Trainer implements AutoCloseable {
   private final ErrorCounter epochCounter = new ErrorCounter();
   private final ErrorCounter stepCounter = new ErrorCounter();
 
+  /** Trains a network on its one device (the network stays the caller's to close). */
   public Trainer(Backend backend, Network network, TrainingSettings settings, long seed) {
-    if (!network.trainable()) {
-      throw new IllegalArgumentException("the network does not end in a loss layer");
-    }
-    this.backend = backend;
-    this.network = network;
+    this(new SingleDeviceNetwork(backend, network), settings, seed, true);
+  }
+
+  /**
+   * Trains any arrangement of a network: one device, or split over several.
+   *
+   * @param model stays the caller's to close
+   */
+  public Trainer(TrainableNetwork model, TrainingSettings settings, long seed) {
+    this(model, settings, seed, false);
+  }
+
+  private Trainer(TrainableNetwork model, TrainingSettings settings, long seed, boolean owns) {
+    this.model = model;
+    this.owned = owns ? (SingleDeviceNetwork) model : null;
     this.settings = settings;
     this.seed = seed;
-    Shape out = network.layers().get(network.layers().size() - 1).outputShape();
-    this.classes = out.channels();
-    Device device = network.device();
-    this.sgd = new Sgd(backend, network.parameters().values());
-    this.topK = backend.topK(device, out.batch(), classes, Math.min(5, classes));
-    this.input = backend.zeros(device, network.inputShape());
-    this.check = new NonFiniteCheck(backend, network);
+    this.classes = model.classes();
     this.schedule = settings.newSchedule();
   }
 
@@ -83,12 +81,9 @@ public final class Trainer implements AutoCloseable {
     stopRequested = true;
   }
 
-  public Network network() {
-    return network;
-  }
-
-  public Sgd optimizer() {
-    return sgd;
+  /** What is trained: the network with its optimizer state. */
+  public TrainableNetwork model() {
+    return model;
   }
 
   public LearningRateSchedule schedule() {
@@ -132,7 +127,8 @@ public final class Trainer implements AutoCloseable {
    * changed when the checkpoint does not fit the network.
    */
   public void resume(Checkpoint checkpoint) {
-    CheckpointTensors.restore(backend, checkpoint, network.parameters(), sgd);
+    CheckpointTensors.requireFits(checkpoint, Checkpoint.shapes(model.parameters()));
+    model.restore(checkpoint.parameters(), checkpoint.optimizerState());
     Map<String, String> state = checkpoint.state();
     schedule.restore(state.getOrDefault(STATE_SCHEDULE, schedule.state()));
     this.epoch = checkpoint.epoch();
@@ -142,10 +138,7 @@ public final class Trainer implements AutoCloseable {
 
   /** A checkpoint of the run as it stands, between steps. */
   public Checkpoint capture() {
-    return CheckpointTensors.capture(
-        backend,
-        network.parameters(),
-        sgd,
+    return new Checkpoint(
         configText,
         epoch,
         step,
@@ -155,7 +148,9 @@ public final class Trainer implements AutoCloseable {
             STATE_BATCH_IN_EPOCH,
             Integer.toString(batchInEpoch),
             STATE_SEED,
-            Long.toString(seed)));
+            Long.toString(seed)),
+        model.parameters(),
+        model.velocities());
   }
 
   private void saveCheckpoint(double validationError) {
@@ -207,7 +202,7 @@ public final class Trainer implements AutoCloseable {
   }
 
   private EpochReport runEpoch(DataSource train, DataSource validation) {
-    int batch = network.inputShape().batch();
+    int batch = model.inputShape().batch();
     int batchesInEpoch = Math.toIntExact(train.size() / batch);
     if (batchesInEpoch == 0) {
       throw new IllegalArgumentException(
@@ -276,17 +271,22 @@ public final class Trainer implements AutoCloseable {
   }
 
   private StepReport trainStep(Batch b, int batchesInEpoch, long previousEnd) {
-    backend.upload(b.images(), input);
-    network.forward(input, Pass.training(seed, step));
-    float loss = network.loss(b.labels());
-    check.requireFiniteLoss(step, loss);
-    int[][] ranked = topK.indices(network.lastOutput(network.layers().size() - 1));
-    network.backward(b.labels());
+    float[] probabilities = model.forward(b.images(), Pass.training(seed, step));
+    float loss = model.loss(b.labels());
+    if (!Float.isFinite(loss)) {
+      NonFiniteValue bad = model.firstNonFiniteLayer();
+      throw new NonFiniteException(step, bad == null ? null : bad.layer(), "the loss is " + loss);
+    }
+    int[][] ranked = rankRows(probabilities, b.count());
+    model.backward(b.labels());
     if (settings.checkFiniteEvery() > 0 && step % settings.checkFiniteEvery() == 0) {
-      check.requireFiniteGradients(step);
+      NonFiniteValue bad = model.firstNonFiniteGradient();
+      if (bad != null) {
+        throw new NonFiniteException(step, bad.layer(), bad.what());
+      }
     }
     float rate = schedule.rate();
-    sgd.step(new SgdHyperparameters(rate, settings.momentum(), settings.weightDecay()));
+    model.update(new SgdHyperparameters(rate, settings.momentum(), settings.weightDecay()));
     stepCounter.reset();
     stepCounter.add(ranked, b.labels(), b.count());
     epochCounter.add(ranked, b.labels(), b.count());
@@ -308,20 +308,31 @@ public final class Trainer implements AutoCloseable {
     return report;
   }
 
+  /** Each row's top-5 classes (fewer with fewer classes), best first. */
+  private int[][] rankRows(float[] probabilities, int rows) {
+    int[][] ranked = new int[rows][];
+    float[] row = new float[classes];
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(probabilities, r * classes, row, 0, classes);
+      ranked[r] = Evaluator.rank(row, 5);
+    }
+    return ranked;
+  }
+
   /**
    * Top-1 and top-5 error and mean loss over every sample of {@code data}, dropout off; a partial
    * last batch counts only its real samples.
    */
   public Evaluation evaluate(DataSource data) {
     requireCompatible(data, "evaluation");
-    try (Evaluator evaluator = new Evaluator(backend, network)) {
+    try (Evaluator evaluator = new Evaluator(model)) {
       EvaluationReport r = evaluator.evaluate(data);
       return new Evaluation(r.images(), r.loss(), r.top1Error(), r.top5Error());
     }
   }
 
   private void requireCompatible(DataSource data, String role) {
-    Shape sample = network.inputShape().sample();
+    Shape sample = model.inputShape().sample();
     if (!data.sampleShape().equals(sample)) {
       throw new IllegalArgumentException(
           "the "
@@ -345,8 +356,8 @@ public final class Trainer implements AutoCloseable {
 
   @Override
   public void close() {
-    sgd.close();
-    topK.close();
-    input.close();
+    if (owned != null) {
+      owned.close();
+    }
   }
 }

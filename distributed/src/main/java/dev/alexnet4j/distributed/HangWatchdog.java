@@ -66,7 +66,7 @@ final class HangWatchdog implements AutoCloseable {
             + ": "
             + operationName
             + " did not finish within "
-            + timeout.toSeconds()
+            + seconds(timeout)
             + " s ("
             + DistributedSettings.PATH
             + ".timeout-seconds); another rank has most likely died or hung."
@@ -77,6 +77,11 @@ final class HangWatchdog implements AutoCloseable {
     System.err.println("ERROR " + message);
     System.err.flush();
     onHang.accept(message);
+  }
+
+  private static String seconds(Duration d) {
+    long ms = d.toMillis();
+    return ms % 1000 == 0 ? Long.toString(ms / 1000) : Double.toString(ms / 1000.0);
   }
 
   @Override

@@ -24,8 +24,10 @@ final class NativeLibraryProbe {
     if (message == null) {
       return "no reason given";
     }
-    // JNA lists every path it tried, one per line; the first line says what failed.
-    int newline = message.indexOf('\n');
-    return (newline < 0 ? message : message.substring(0, newline)).trim();
+    // JNA lists every path it tried, one per line, after a first line ending in ':' that says
+    // what failed; the line after it is dlopen's reason.
+    String[] lines = message.trim().split("\\R");
+    String first = lines[0].trim();
+    return first.endsWith(":") && lines.length > 1 ? first + " " + lines[1].trim() : first;
   }
 }

@@ -1,6 +1,7 @@
 package dev.alexnet4j.cli;
 
 import com.typesafe.config.Config;
+import dev.alexnet4j.alexnet.parallel.ParallelMode;
 import dev.alexnet4j.alexnet.parallel.SplitStepBench;
 import dev.alexnet4j.api.backend.SgdHyperparameters;
 import dev.alexnet4j.api.device.DeviceSettings;
@@ -85,17 +86,14 @@ final class BenchCommand implements Callable<Integer> {
       names = "--parallel",
       paramLabel = "MODE",
       description =
-          "model: the paper's split of every layer over --devices (data, hybrid: not yet).")
+          "How --devices share the work: model (the paper's split of every layer), data"
+              + " (replicas, gradients averaged) or hybrid (conv data-, fc model-parallel).")
   String parallel;
 
   @Override
   public Integer call() throws Exception {
-    if (parallel != null && !parallel.equals("model")) {
-      throw new UserError(
-          "--parallel " + parallel + ": only model is implemented (data and hybrid are not yet)");
-    }
     if (devices != null && devices.length > 1 && parallel == null) {
-      throw new UserError("--devices with more than one device needs --parallel model");
+      throw new UserError("--devices with more than one device needs --parallel model|data|hybrid");
     }
     if (warmup < 0 || iterations < 1 || batch < 1 || inferenceBatch < 1) {
       throw new UserError("--warmup >= 0, --iterations >= 1 and batch sizes >= 1, please");
@@ -112,11 +110,14 @@ final class BenchCommand implements Callable<Integer> {
     if (devices != null) {
       typed.put("alexnet4j.devices", Arrays.stream(devices).boxed().toList());
     }
+    if (parallel != null) {
+      typed.put("alexnet4j.parallel", parallel);
+    }
     Config config = options.load(typed);
     try (Session session = Session.open(config)) {
       TrainingSettings settings = TrainingSettings.from(config);
       if (parallel != null) {
-        benchModelParallel(out, config, session, settings);
+        benchParallel(out, config, session, settings);
         return 0;
       }
       Result train = timeTraining(session, settings);
@@ -146,12 +147,14 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Training steps of the split network: images/s and each device's waiting share. */
-  private void benchModelParallel(
+  /** Training steps over several devices: images/s and each device's waiting share. */
+  private void benchParallel(
       PrintWriter out, Config config, Session session, TrainingSettings settings) {
     List<Device> chosen = DeviceSettings.from(config).resolve(session.backend.devices());
+    ParallelMode mode = ParallelMode.from(config);
     SplitStepBench.Result r =
         SplitStepBench.run(
+            mode,
             session.network,
             session.backend,
             chosen,
@@ -172,11 +175,12 @@ final class BenchCommand implements Callable<Integer> {
                       .append(String.format(Locale.ROOT, "\"%s\":%.3f", d, w)));
       out.printf(
           Locale.ROOT,
-          "{\"model\":\"%s\",\"backend\":\"%s\",\"parallel\":\"model\",\"devices\":\"%s\","
+          "{\"model\":\"%s\",\"backend\":\"%s\",\"parallel\":\"%s\",\"devices\":\"%s\","
               + "\"batch\":%d,\"train_images_per_second\":{\"median\":%.3f},"
               + "\"waiting_fraction\":{%s}}%n",
           modelName,
           session.backend.name(),
+          mode.configName(),
           chosen,
           batch,
           r.imagesPerSecond(),
@@ -185,9 +189,10 @@ final class BenchCommand implements Callable<Integer> {
     }
     out.printf(
         Locale.ROOT,
-        "%s on %s, model-parallel over %s, batch %d, %d timed steps after warm-up%n",
+        "%s on %s, %s-parallel over %s, batch %d, %d timed steps after warm-up%n",
         modelName,
         session.backend.name(),
+        mode.configName(),
         chosen,
         batch,
         iterations);

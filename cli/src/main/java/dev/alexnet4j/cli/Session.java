@@ -3,13 +3,19 @@ package dev.alexnet4j.cli;
 import com.google.inject.Injector;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigRenderOptions;
+import dev.alexnet4j.alexnet.parallel.ParallelMode;
+import dev.alexnet4j.alexnet.parallel.StageObserver;
 import dev.alexnet4j.api.Alexnet4j;
 import dev.alexnet4j.api.backend.Backend;
+import dev.alexnet4j.api.device.DeviceSettings;
 import dev.alexnet4j.api.network.Network;
 import dev.alexnet4j.api.network.NetworkParser;
 import dev.alexnet4j.api.network.NetworkSpec;
+import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.tensor.Shape;
+import dev.alexnet4j.api.train.TrainableNetwork;
 import dev.alexnet4j.augment.AugmentSettings;
+import java.util.List;
 
 /** What every command starts from: the validated config, its backend and its network. */
 final class Session implements AutoCloseable {
@@ -37,6 +43,26 @@ final class Session implements AutoCloseable {
   /** The network on the backend's first device, for {@code batch} rows. */
   Network build(int batch) {
     return network.build(backend, backend.devices().get(0), batch, seed);
+  }
+
+  /**
+   * The network for training, arranged over {@code alexnet4j.devices} as {@code alexnet4j.parallel}
+   * says (one device: the plain network).
+   */
+  TrainableNetwork buildTrainable(int batch) {
+    List<Device> devices = DeviceSettings.from(config).resolve(backend.devices());
+    ParallelMode mode = ParallelMode.from(config);
+    if (devices.size() > 1 && batch % devices.size() != 0 && mode != ParallelMode.MODEL) {
+      throw new UserError(
+          "--parallel "
+              + mode.configName()
+              + " gives each of the "
+              + devices.size()
+              + " devices an equal share of the batch; "
+              + batch
+              + " images do not divide evenly (alexnet4j.train.batch)");
+    }
+    return mode.build(network, backend, devices, batch, seed, StageObserver.NONE);
   }
 
   /** The loader delivers 3 x crop x crop: the model must take exactly that. */

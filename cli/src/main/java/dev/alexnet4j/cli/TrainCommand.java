@@ -5,8 +5,8 @@ import com.typesafe.config.ConfigValueFactory;
 import dev.alexnet4j.api.checkpoint.Checkpoint;
 import dev.alexnet4j.api.checkpoint.CheckpointFile;
 import dev.alexnet4j.api.checkpoint.CheckpointStore;
-import dev.alexnet4j.api.network.Network;
 import dev.alexnet4j.api.train.EpochReport;
+import dev.alexnet4j.api.train.TrainableNetwork;
 import dev.alexnet4j.api.train.Trainer;
 import dev.alexnet4j.api.train.TrainingSettings;
 import dev.alexnet4j.augment.AugmentSettings;
@@ -26,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -78,13 +79,17 @@ final class TrainCommand implements Callable<Integer> {
       names = "--devices",
       split = ",",
       paramLabel = "N",
-      description = "Device indices; training runs on one device (the split: bench only, for now).")
+      description =
+          "Device indices (alexnet4j.devices), e.g. 0,1; on nd4j add"
+              + " -Dalexnet4j.nd4j.virtual-devices=2 for two CPU devices.")
   int[] devices;
 
   @Option(
       names = "--parallel",
       paramLabel = "MODE",
-      description = "model, data or hybrid; training has none yet and runs on one device.")
+      description =
+          "How several devices share the work (alexnet4j.parallel): model (the paper's split),"
+              + " data (replicas, gradients averaged) or hybrid (conv data-, fc model-parallel).")
   String parallel;
 
   @Option(
@@ -103,13 +108,13 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (devices != null && devices.length > 1 || parallel != null) {
-      throw new UserError(
-          "--devices with more than one device and --parallel: the trainer does not drive the"
-              + " model-parallel split yet (bench does: alexnet4j bench --devices 0,1 --parallel"
-              + " model); train on one device (--devices 0)");
-    }
     Map<String, Object> typed = new LinkedHashMap<>();
+    if (devices != null) {
+      typed.put("alexnet4j.devices", Arrays.stream(devices).boxed().toList());
+    }
+    if (parallel != null) {
+      typed.put("alexnet4j.parallel", parallel);
+    }
     if (data != null) {
       typed.put("alexnet4j.augment.data.root", data.toString());
     }
@@ -153,8 +158,8 @@ final class TrainCommand implements Callable<Integer> {
           sets.validation().map(v -> ", " + v.size() + " for validation").orElse(""),
           run.root());
 
-      try (Network network = session.build(settings.batch());
-          Trainer trainer = new Trainer(session.backend, network, settings, session.seed);
+      try (TrainableNetwork network = session.buildTrainable(settings.batch());
+          Trainer trainer = new Trainer(network, settings, session.seed);
           ImageLoader train = ImageLoader.training(sets.train(), stats, session.augment);
           ImageLoader validation =
               sets.validation()

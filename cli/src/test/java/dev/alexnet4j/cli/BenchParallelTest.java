@@ -9,13 +9,16 @@ import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** {@code bench --devices 0,1 --parallel model} times the split network; other modes say no. */
+/** {@code bench --devices 0,1 --parallel MODE} times each way of sharing two devices. */
 class BenchParallelTest {
   @TempDir Path dir;
 
-  @Test
-  void benchesTheModelParallelSplitOnTwoVirtualDevices() throws IOException {
+  @ParameterizedTest
+  @ValueSource(strings = {"model", "data", "hybrid"})
+  void benchesEachModeOnTwoVirtualDevices(String mode) throws IOException {
     Path config = CliFixture.config(dir);
     Run r =
         CliFixture.run(
@@ -32,15 +35,15 @@ class BenchParallelTest {
             "--devices",
             "0,1",
             "--parallel",
-            "model");
+            mode);
     assertEquals(0, r.exitCode(), r.err() + r.out());
-    assertTrue(r.out().contains("model-parallel over [cpu:0, cpu:1]"), r.out());
+    assertTrue(r.out().contains(mode + "-parallel over [cpu:0, cpu:1]"), r.out());
     assertTrue(r.out().contains("images/s"), r.out());
     assertTrue(r.out().contains("cpu:1 waiting"), r.out());
   }
 
   @Test
-  void aMissingDeviceOrAnUnbuiltModeIsAUserError() throws IOException {
+  void aMissingDeviceOrAnUnknownModeIsAUserError() throws IOException {
     Path config = CliFixture.config(dir);
     Run missing =
         CliFixture.run(
@@ -59,10 +62,18 @@ class BenchParallelTest {
     assertNotEquals(0, missing.exitCode());
     assertTrue(missing.err().contains("alexnet4j.devices"), missing.err());
     assertTrue(missing.err().contains("[cpu:0, cpu:1]"), missing.err());
-    Run data =
+    Run unknown =
         CliFixture.run(
-            "bench", "--config", config.toString(), "--devices", "0,1", "--parallel", "data");
-    assertNotEquals(0, data.exitCode());
-    assertTrue(data.err().contains("only model is implemented"), data.err());
+            "bench",
+            "--config",
+            config.toString(),
+            "-Dalexnet4j.nd4j.virtual-devices=2",
+            "--devices",
+            "0,1",
+            "--parallel",
+            "pipeline");
+    assertNotEquals(0, unknown.exitCode());
+    assertTrue(unknown.err().contains("alexnet4j.parallel"), unknown.err());
+    assertTrue(unknown.err().contains("model, data, hybrid"), unknown.err());
   }
 }

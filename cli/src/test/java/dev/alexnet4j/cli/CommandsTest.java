@@ -86,6 +86,12 @@ class CommandsTest {
             "4",
             "--epochs",
             "3",
+            // The one-device run's checkpoint continues on two devices, the hybrid split.
+            "-Dalexnet4j.nd4j.virtual-devices=2",
+            "--devices",
+            "0,1",
+            "--parallel",
+            "hybrid",
             "--resume");
     assertOk(r);
     assertTrue(r.out().contains("resumed at epoch 2, step 12"), r.out());

@@ -21,6 +21,9 @@ final class CudnnAvailability {
   static final String CUDNN = "libcudnn.so.8";
   static final String NVRTC = "libnvrtc.so.11.2";
 
+  /** The CUDA runtime JCuda 11.7.0 links in. */
+  static final String RUNTIME = "11.7";
+
   static final String NEEDS =
       "The cudnn backend needs an NVIDIA GPU, its driver for CUDA 11.7 or newer ("
           + DRIVER
@@ -94,23 +97,31 @@ final class CudnnAvailability {
 
   private static void checkDriverAndGpu(CudaCalls calls, List<String> missing, List<String> found) {
     CallSite at = CallSite.probe();
-    int runtime;
-    int driver;
-    int[] count = new int[1];
-    int status;
     try {
       calls.loadRuntime();
-      runtime = calls.runtimeVersion(at);
-      driver = calls.driverVersion(at);
-      status = calls.deviceCountStatus(count);
-    } catch (LinkageError | RuntimeException e) {
-      missing.add("the JCuda runtime library could not be loaded: " + describe(e));
+    } catch (LinkageError e) {
+      missing.add(
+          "the JCuda runtime library (the CUDA 11.7 runtime is linked into it) could not be"
+              + " loaded: "
+              + describe(e));
       return;
     }
-    found.add("CUDA runtime " + cudaVersion(runtime) + " (in JCuda)");
+    // Without a driver even cudaRuntimeGetVersion fails (cudaErrorInsufficientDriver): 0 then.
+    int runtime = versionOrZero(() -> calls.runtimeVersion(at));
+    int driver = versionOrZero(() -> calls.driverVersion(at));
+    int[] count = new int[1];
+    int status = calls.deviceCountStatus(count);
+    String runtimeText = runtime > 0 ? cudaVersion(runtime) : RUNTIME;
+    if (runtime > 0) {
+      found.add("CUDA runtime " + runtimeText + " (in JCuda)");
+    }
     if (driver == 0) {
       missing.add(
-          "no NVIDIA driver: " + DRIVER + " is not loadable (cudaDriverGetVersion found none)");
+          "no NVIDIA driver: "
+              + DRIVER
+              + " is not loadable (cudaGetDeviceCount: "
+              + cudaError.stringFor(status)
+              + ")");
       return;
     }
     if (status == cudaError.cudaErrorInsufficientDriver) {
@@ -118,7 +129,7 @@ final class CudnnAvailability {
           "the NVIDIA driver supports CUDA "
               + cudaVersion(driver)
               + ", older than the CUDA "
-              + cudaVersion(runtime)
+              + runtimeText
               + " runtime needs");
       return;
     }
@@ -141,6 +152,18 @@ final class CudnnAvailability {
       names.add(calls.deviceProperties(at, i).toString());
     }
     found.add("driver CUDA " + cudaVersion(driver) + " with " + names);
+  }
+
+  private interface VersionQuery {
+    int run();
+  }
+
+  private static int versionOrZero(VersionQuery query) {
+    try {
+      return query.run();
+    } catch (RuntimeException e) {
+      return 0;
+    }
   }
 
   private interface Probe {

@@ -1,0 +1,149 @@
+package dev.alexnet4j.backend.cudnn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.Mockito.doReturn;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import dev.alexnet4j.api.backend.Availability;
+import jcuda.runtime.cudaError;
+import org.junit.jupiter.api.Test;
+
+/** The report's wording for each thing that can be missing, on a mocked {@link CudaCalls}. */
+class CudnnAvailabilityTest {
+  private final CudaCalls calls = mock(CudaCalls.class);
+
+  /** Everything present: driver 12.4, one GPU, cuBLAS 11.11, cuDNN 8.6, NVRTC 11.8. */
+  private void allPresent() {
+    when(calls.runtimeVersion(any())).thenReturn(11070);
+    when(calls.driverVersion(any())).thenReturn(12040);
+    when(calls.deviceCountStatus(any()))
+        .thenAnswer(
+            i -> {
+              ((int[]) i.getArgument(0))[0] = 1;
+              return cudaError.cudaSuccess;
+            });
+    when(calls.deviceProperties(any(), anyInt()))
+        .thenReturn(new GpuProperties(0, "NVIDIA A100", 8, 0, 40L << 30));
+    when(calls.cublasVersion(any())).thenReturn("11.11.3");
+    when(calls.cudnnVersion()).thenReturn(8600L);
+    when(calls.nvrtcVersion(any())).thenReturn("11.8");
+  }
+
+  @Test
+  void availableWhenDriverGpuAndLibrariesAreThere() {
+    allPresent();
+    Availability a = CudnnAvailability.check(calls);
+    assertTrue(a.available(), a.reason());
+    assertEquals("", a.reason());
+  }
+
+  @Test
+  void noDriverNamesLibcuda() {
+    allPresent();
+    // what JCuda reports here without libcuda.so.1: even the runtime's version call fails
+    doThrow(
+            new NativeCallException(
+                "cudaRuntimeGetVersion", "cudaErrorInsufficientDriver", 35, CallSite.probe(), ""))
+        .when(calls)
+        .runtimeVersion(any());
+    doReturn(0).when(calls).driverVersion(any());
+    doReturn(cudaError.cudaErrorInsufficientDriver).when(calls).deviceCountStatus(any());
+    Availability a = CudnnAvailability.check(calls);
+    assertFalse(a.available());
+    assertTrue(
+        a.reason()
+            .startsWith(
+                "no NVIDIA driver: libcuda.so.1 is not loadable (cudaGetDeviceCount:"
+                    + " cudaErrorInsufficientDriver)"),
+        a.reason());
+    assertTrue(a.reason().contains("(found: cuBLAS 11.11.3, cuDNN 8.6.0, NVRTC 11.8)"), a.reason());
+  }
+
+  @Test
+  void oldDriverSaysBothVersions() {
+    allPresent();
+    doReturn(11020).when(calls).driverVersion(any());
+    doReturn(cudaError.cudaErrorInsufficientDriver).when(calls).deviceCountStatus(any());
+    Availability a = CudnnAvailability.check(calls);
+    assertTrue(
+        a.reason()
+            .contains("the NVIDIA driver supports CUDA 11.2, older than the CUDA 11.7 runtime"),
+        a.reason());
+  }
+
+  @Test
+  void noGpu() {
+    allPresent();
+    doReturn(cudaError.cudaErrorNoDevice).when(calls).deviceCountStatus(any());
+    Availability a = CudnnAvailability.check(calls);
+    assertTrue(a.reason().startsWith("no CUDA GPU: the driver (CUDA 12.4) sees none"), a.reason());
+  }
+
+  @Test
+  void missingCudnnAndCublasAreEachNamedWithTheirFilesAndTheLoadersWords() {
+    allPresent();
+    doThrow(
+            new UnsatisfiedLinkError(
+                "Error while loading native library \"JCudnn-11.7.0-linux-x86_64\"\n"
+                    + "libcudnn.so.8: cannot open shared object file"))
+        .when(calls)
+        .loadCudnn();
+    doThrow(new NoClassDefFoundError("Could not initialize class jcuda.jcublas.JCublas2"))
+        .when(calls)
+        .loadCublas();
+    Availability a = CudnnAvailability.check(calls);
+    assertFalse(a.available());
+    assertTrue(
+        a.reason().contains("cuBLAS: libcublas.so.11 is not loadable (NoClassDefFoundError"),
+        a.reason());
+    assertTrue(
+        a.reason()
+            .contains(
+                "cuDNN: libcudnn.so.8 is not loadable (UnsatisfiedLinkError: Error while loading"),
+        a.reason());
+    assertTrue(a.reason().contains("NVIDIA A100"), a.reason());
+    assertTrue(a.reason().contains("alexnet4j.backend = nd4j"), a.reason());
+  }
+
+  @Test
+  void missingNvrtc() {
+    allPresent();
+    doThrow(new UnsatisfiedLinkError("libnvrtc.so.11.2: cannot open shared object file"))
+        .when(calls)
+        .loadNvrtc();
+    Availability a = CudnnAvailability.check(calls);
+    assertTrue(a.reason().startsWith("NVRTC: libnvrtc.so.11.2 is not loadable"), a.reason());
+  }
+
+  @Test
+  void neverThrowsEvenWhenTheJCudaRuntimeItselfIsMissing() {
+    doThrow(new NoClassDefFoundError("jcuda/runtime/JCuda")).when(calls).loadRuntime();
+    when(calls.cudnnVersion()).thenThrow(new IllegalStateException("boom"));
+    Availability a = CudnnAvailability.check(calls);
+    assertFalse(a.available());
+    assertTrue(
+        a.reason()
+            .startsWith(
+                "the JCuda runtime library (the CUDA 11.7 runtime is linked into it) could not be"
+                    + " loaded: NoClassDefFoundError: jcuda/runtime/JCuda"),
+        a.reason());
+    assertTrue(
+        a.reason().contains("cuDNN: loaded, but not usable (IllegalStateException: boom)"),
+        a.reason());
+  }
+
+  @Test
+  void versionsAreWrittenAsNvidiaWritesThem() {
+    assertEquals("11.7", CudnnAvailability.cudaVersion(11070));
+    assertEquals("12.4", CudnnAvailability.cudaVersion(12040));
+    assertEquals("8.6.0", CudnnAvailability.cudnnVersion(8600));
+    assertEquals("8.9.7", CudnnAvailability.cudnnVersion(8907));
+    assertEquals("9.1.0", CudnnAvailability.cudnnVersion(90100));
+  }
+}

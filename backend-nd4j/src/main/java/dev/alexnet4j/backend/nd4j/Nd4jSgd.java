@@ -4,6 +4,7 @@ import dev.alexnet4j.api.backend.SgdHyperparameters;
 import dev.alexnet4j.api.backend.SgdPlan;
 import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.tensor.Tensor;
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
@@ -16,7 +17,11 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
  * w &lt;- w + v
  * </pre>
  *
- * as one scalar multiply, two axpy ops and one add over the parameter's memory.
+ * as one Java loop over the three arrays' host memory ({@link Nd4jHostLoops}): the update is
+ * memory-bound, and libnd4j could only do it as a scalar multiply, two axpy ops and an add, reading
+ * and writing 11 arrays' worth of memory where the fused loop touches 5 (129 ms for AlexNet's 61 M
+ * parameters at batch 32 on 2 cores became about half that). Arrays that are not contiguous host
+ * memory (views, nd4j-cuda) still take the four ND4J ops.
  */
 final class Nd4jSgd implements SgdPlan {
   private final Device device;
@@ -42,6 +47,26 @@ final class Nd4jSgd implements SgdPlan {
     INDArray g = Nd4jOps.array(gradient, device, wt.shape(), where, "gradient");
     INDArray v = Nd4jOps.array(velocity, device, wt.shape(), where, "velocity");
     float lr = hyperparameters.learningRate();
+    FloatBuffer wb = Nd4jHostLoops.floats(w);
+    FloatBuffer gb = Nd4jHostLoops.floats(g);
+    FloatBuffer vb = Nd4jHostLoops.floats(v);
+    if (wb != null && gb != null && vb != null) {
+      float m = hyperparameters.momentum();
+      float decay = -(hyperparameters.weightDecay() * lr);
+      float step = -lr;
+      Nd4jHostLoops.parallel(
+          wb.capacity(),
+          (from, to) -> {
+            for (int i = from; i < to; i++) {
+              float wi = wb.get(i);
+              // The same float operations, in the same order, as the ND4J ops below.
+              float vi = m * vb.get(i) + decay * wi + step * gb.get(i);
+              vb.put(i, vi);
+              wb.put(i, wi + vi);
+            }
+          });
+      return;
+    }
     v.muli(hyperparameters.momentum());
     Nd4jOps.exec(new Axpy(w, v, v, -(hyperparameters.weightDecay() * lr)), where);
     Nd4jOps.exec(new Axpy(g, v, v, -lr), where);

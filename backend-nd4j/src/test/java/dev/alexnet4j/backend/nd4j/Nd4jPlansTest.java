@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 import dev.alexnet4j.api.backend.ChannelConcatPlan;
 import dev.alexnet4j.api.backend.DensePlan;
@@ -45,6 +47,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The ND4J plans against the double references of api's test-jar, on small shapes and on the shapes
@@ -105,36 +109,38 @@ class Nd4jPlansTest {
   @Test
   void lrnMatchesReferenceWithGroups() {
     SplittableRandom random = new SplittableRandom(1);
-    for (int groups : new int[] {1, 2, 3}) {
-      for (Shape shape :
-          List.of(
-              Shape.nchw(2, 12, 3, 4),
-              Shape.nchw(1, 6, 5, 5),
-              Shape.of(3, 6),
-              Shape.nchw(1, 3, 2, 2))) {
-        if (shape.channels() % groups != 0) {
-          continue;
+    for (boolean hostLoops : new boolean[] {true, false})
+      for (int groups : new int[] {1, 2, 3}) {
+        for (Shape shape :
+            List.of(
+                Shape.nchw(2, 12, 3, 4),
+                Shape.nchw(1, 6, 5, 5),
+                Shape.of(3, 6),
+                Shape.nchw(1, 3, 2, 2))) {
+          if (shape.channels() % groups != 0) {
+            continue;
+          }
+          // A large alpha makes the cross-channel terms of the gradient big enough to matter.
+          LrnParameters p = new LrnParameters(5, 0.5, 0.75, 2.0, groups);
+          float[] x = uniform(random, shape.size(), -2, 2);
+          float[] g = uniform(random, shape.size(), -1, 1);
+          // Both paths: Java loops over host memory, and the op chain that nd4j-cuda takes.
+          LrnPlan plan = keep(new Nd4jLrn(cpu0, shape, p, hostLoops));
+          String what = "lrn " + shape + " groups " + groups + (hostLoops ? " (loops)" : " (ops)");
+          assertClose(
+              what + " forward",
+              backend.download(plan.forward(upload(shape, x))),
+              ReferenceLrn.forward(toDouble(x), shape, p),
+              shape,
+              Tolerances.FORWARD);
+          assertClose(
+              what + " backward",
+              backend.download(plan.backward(upload(shape, g))),
+              ReferenceLrn.backward(toDouble(g), toDouble(x), shape, p),
+              shape,
+              Tolerances.LOCAL_GRADIENT);
         }
-        // A large alpha makes the cross-channel terms of the gradient big enough to matter.
-        LrnParameters p = new LrnParameters(5, 0.5, 0.75, 2.0, groups);
-        float[] x = uniform(random, shape.size(), -2, 2);
-        float[] g = uniform(random, shape.size(), -1, 1);
-        LrnPlan plan = keep(backend.lrn(cpu0, shape, p));
-        String what = "lrn " + shape + " groups " + groups;
-        assertClose(
-            what + " forward",
-            backend.download(plan.forward(upload(shape, x))),
-            ReferenceLrn.forward(toDouble(x), shape, p),
-            shape,
-            Tolerances.FORWARD);
-        assertClose(
-            what + " backward",
-            backend.download(plan.backward(upload(shape, g))),
-            ReferenceLrn.backward(toDouble(g), toDouble(x), shape, p),
-            shape,
-            Tolerances.LOCAL_GRADIENT);
       }
-    }
   }
 
   @Test
@@ -155,6 +161,36 @@ class Nd4jPlansTest {
     assertClose(
         "lrn paper backward",
         backend.download(plan.backward(upload(shape, g))),
+        ReferenceLrn.backward(toDouble(g), toDouble(x), shape, p),
+        shape,
+        Tolerances.LOCAL_GRADIENT);
+  }
+
+  @Test
+  void lrnReadsAndWritesThroughNonContiguousViews() {
+    Shape shape = Shape.nchw(2, 10, 4, 3);
+    LrnParameters p = new LrnParameters(5, 0.5, 0.75, 2.0, 2);
+    SplittableRandom random = new SplittableRandom(3);
+    float[] x = uniform(random, shape.size(), -2, 2);
+    float[] g = uniform(random, shape.size(), -1, 1);
+    // Channels 3..12 of a wider array: strided views, as a channel slice hands them over.
+    Shape wide = Shape.nchw(2, 16, 4, 3);
+    Tensor xWide = upload(wide, uniform(random, wide.size(), -2, 2));
+    Tensor gWide = upload(wide, uniform(random, wide.size(), -1, 1));
+    INDArray xView = ((Nd4jTensor) xWide).array().get(all(), interval(3, 13), all(), all());
+    INDArray gView = ((Nd4jTensor) gWide).array().get(all(), interval(3, 13), all(), all());
+    xView.assign(Nd4j.create(x, new long[] {2, 10, 4, 3}, 'c'));
+    gView.assign(Nd4j.create(g, new long[] {2, 10, 4, 3}, 'c'));
+    LrnPlan plan = keep(backend.lrn(cpu0, shape, p));
+    assertClose(
+        "lrn forward of a view",
+        backend.download(plan.forward(Nd4jTensor.borrowing(xView, shape, cpu0))),
+        ReferenceLrn.forward(toDouble(x), shape, p),
+        shape,
+        Tolerances.FORWARD);
+    assertClose(
+        "lrn backward of a view",
+        backend.download(plan.backward(Nd4jTensor.borrowing(gView, shape, cpu0))),
         ReferenceLrn.backward(toDouble(g), toDouble(x), shape, p),
         shape,
         Tolerances.LOCAL_GRADIENT);

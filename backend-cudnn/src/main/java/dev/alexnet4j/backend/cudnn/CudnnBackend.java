@@ -60,6 +60,8 @@ public final class CudnnBackend implements Backend {
     calls.loadRuntime();
     calls.loadCublas();
     calls.loadCudnn();
+    // Kernels compile on first use, but a missing NVRTC should fail here, not mid-epoch.
+    calls.loadNvrtc();
     int count = calls.deviceCount(site);
     if (count <= 0) {
       throw new IllegalStateException("cudnn backend: the driver reports no CUDA GPU");

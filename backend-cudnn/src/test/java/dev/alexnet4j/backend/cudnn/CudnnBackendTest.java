@@ -1,0 +1,174 @@
+package dev.alexnet4j.backend.cudnn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.ArgumentMatchers.same;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import dev.alexnet4j.api.backend.PoolingGeometry;
+import dev.alexnet4j.api.tensor.Device;
+import dev.alexnet4j.api.tensor.Shape;
+import dev.alexnet4j.api.tensor.Tensor;
+import java.util.List;
+import jcuda.runtime.cudaMemcpyKind;
+import org.junit.jupiter.api.Test;
+import org.mockito.InOrder;
+
+/** The backend's device set-up, transfers and lifetimes, on two mocked GPUs. */
+class CudnnBackendTest {
+  private final MockCuda mock = new MockCuda();
+  private final CudaCalls calls = mock.calls;
+
+  private CudnnBackend twoGpus() {
+    when(calls.deviceCount(any())).thenReturn(2);
+    when(calls.canAccessPeer(any(), anyInt(), anyInt())).thenReturn(true);
+    return new CudnnBackend(CudnnSettings.defaults(), calls);
+  }
+
+  @Test
+  void everyGpuIsADeviceWithPeerAccessBothWays() {
+    try (CudnnBackend backend = twoGpus()) {
+      assertEquals(List.of(new Device("cuda", 0), new Device("cuda", 1)), backend.devices());
+      assertEquals("cudnn", backend.name());
+      verify(calls).setDevice(any(), eq(0));
+      verify(calls).setDevice(any(), eq(1));
+      verify(calls).enablePeerAccess(any(), eq(1));
+      verify(calls).enablePeerAccess(any(), eq(0));
+      verify(calls).loadCudnn();
+      verify(calls).loadCublas();
+      verify(calls).loadNvrtc();
+    }
+    verify(calls, times(2)).destroyCudnn(any(), any());
+    verify(calls, times(2)).destroyCublas(any(), any());
+    verify(calls, times(2)).destroyStream(any(), any());
+  }
+
+  @Test
+  void copyBetweenGpusWaitsForTheSourceThenCopiesPeerToPeer() {
+    try (CudnnBackend backend = twoGpus()) {
+      Shape shape = Shape.of(3, 4);
+      CudnnTensor a = (CudnnTensor) backend.zeros(new Device("cuda", 0), shape);
+      verify(calls).memsetAsync(any(), same(a.pointer()), eq(0), eq(48L), any());
+      CudnnTensor b = (CudnnTensor) backend.copyTo(a, new Device("cuda", 1));
+      assertEquals(new Device("cuda", 1), b.device());
+      InOrder order = inOrder(calls);
+      order.verify(calls).synchronize(any(), same(a.cudaDevice().stream()));
+      order
+          .verify(calls)
+          .memcpyPeerAsync(
+              any(),
+              same(b.pointer()),
+              eq(1),
+              same(a.pointer()),
+              eq(0),
+              eq(48L),
+              same(b.cudaDevice().stream()));
+      order.verify(calls).synchronize(any(), same(b.cudaDevice().stream()));
+      backend.copy(a, (CudnnTensor) backend.zeros(new Device("cuda", 0), Shape.of(12)));
+      verify(calls)
+          .memcpyAsync(
+              any(),
+              any(),
+              same(a.pointer()),
+              eq(48L),
+              eq(cudaMemcpyKind.cudaMemcpyDeviceToDevice),
+              any());
+      jcuda.Pointer memory = a.pointer();
+      a.close();
+      a.close();
+      verify(calls, times(1)).free(any(), same(memory));
+      assertThrows(IllegalStateException.class, () -> backend.download(a));
+    }
+  }
+
+  @Test
+  void elementwiseHelpersUseCublasOnTheTensorsDevice() {
+    try (CudnnBackend backend = twoGpus()) {
+      Device gpu1 = new Device("cuda", 1);
+      CudnnTensor x = (CudnnTensor) backend.zeros(gpu1, Shape.of(10));
+      CudnnTensor y = (CudnnTensor) backend.zeros(gpu1, Shape.of(2, 5));
+      backend.axpy(-2.5f, x, y);
+      verify(calls)
+          .saxpy(
+              any(),
+              same(y.cudaDevice().cublas()),
+              eq(10),
+              eq(-2.5f),
+              same(x.pointer()),
+              same(y.pointer()));
+      backend.add(x, y);
+      verify(calls).saxpy(any(), any(), eq(10), eq(1f), same(x.pointer()), same(y.pointer()));
+      backend.scale(y, 0.5f);
+      verify(calls).sscal(any(), any(), eq(10), eq(0.5f), same(y.pointer()));
+      when(calls.sdot(any(), any(), anyInt(), any(), any())).thenReturn(Float.NaN);
+      assertTrue(Double.isNaN(backend.sumOfSquares(y)));
+      CudnnTensor other = (CudnnTensor) backend.zeros(new Device("cuda", 0), Shape.of(10));
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> backend.add(other, y));
+      assertTrue(e.getMessage().contains("cuda:0 but target on cuda:1"), e.getMessage());
+    }
+  }
+
+  @Test
+  void reshapeIsAViewWhoseCloseFreesNothing() {
+    try (CudnnBackend backend = twoGpus()) {
+      Tensor t = backend.zeros(new Device("cuda", 0), Shape.nchw(2, 3, 4, 5));
+      Tensor view = backend.reshape(t, Shape.of(2, 60));
+      view.close();
+      verify(calls, never()).free(any(), any());
+      assertThrows(IllegalArgumentException.class, () -> backend.reshape(t, Shape.of(13)));
+    }
+  }
+
+  @Test
+  void closingTheBackendClosesItsPlansAndRefusesNewWork() {
+    CudnnBackend backend = twoGpus();
+    backend.maxPooling(new Device("cuda", 1), Shape.nchw(1, 2, 7, 7), new PoolingGeometry(3, 2, 0));
+    int allocated = mock.allocationCount();
+    backend.close();
+    backend.close();
+    assertEquals(allocated, mock.allocationCount());
+    mock.assertAllReleased();
+    assertThrows(
+        IllegalStateException.class, () -> backend.zeros(new Device("cuda", 0), Shape.of(1)));
+  }
+
+  @Test
+  void unknownDeviceAndForeignTensorsAreRefusedNamingTheChoices() {
+    try (CudnnBackend backend = twoGpus()) {
+      IllegalArgumentException device =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> backend.relu(new Device("cuda", 2), Shape.of(1, 4)));
+      assertTrue(device.getMessage().contains("[cuda:0, cuda:1]"), device.getMessage());
+      Tensor foreign =
+          new Tensor() {
+            @Override
+            public Shape shape() {
+              return Shape.of(1);
+            }
+
+            @Override
+            public Device device() {
+              return new Device("cpu", 0);
+            }
+
+            @Override
+            public void close() {}
+          };
+      IllegalArgumentException tensor =
+          assertThrows(IllegalArgumentException.class, () -> backend.download(foreign));
+      assertTrue(tensor.getMessage().contains("from another backend"), tensor.getMessage());
+      verify(calls, never()).malloc(any(), anyLong());
+    }
+  }
+}

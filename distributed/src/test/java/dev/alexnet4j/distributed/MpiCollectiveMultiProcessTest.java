@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,8 +29,9 @@ class MpiCollectiveMultiProcessTest {
   /** JVM start-up of 4 ranks on 2 busy cores, plus MPI_Init, before the timeout can start. */
   private static final long START_UP_SLACK_MS = 60_000;
 
-  @BeforeAll
-  static void requireMpi() {
+  // Per test, not @BeforeAll: surefire reports a class-level skip as zero tests, hiding the reason.
+  @BeforeEach
+  void requireMpi() {
     Optional<String> why = MpiLauncher.whyUnavailable();
     assumeTrue(why.isEmpty(), () -> "skipped, Open MPI is missing: " + why.orElse(""));
   }

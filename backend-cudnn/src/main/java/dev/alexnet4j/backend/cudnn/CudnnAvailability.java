@@ -21,6 +21,8 @@ final class CudnnAvailability {
   static final String CUDNN = "libcudnn.so.8";
   static final String NVRTC = "libnvrtc.so.11.2";
 
+  static final String NVRTC_UNVERSIONED = "libnvrtc.so";
+
   /** The CUDA runtime JCuda 11.7.0 links in. */
   static final String RUNTIME = "11.7";
 
@@ -43,13 +45,15 @@ final class CudnnAvailability {
   /** The report for this machine's real libraries, computed once. */
   static synchronized Availability here() {
     if (here == null) {
-      here = check(new CudaCalls());
+      here = check(new CudaCalls(), new LibraryFiles());
     }
     return here;
   }
 
-  /** Probes through {@code calls}; never throws. */
-  static Availability check(CudaCalls calls) {
+  /**
+   * Probes through {@code calls}, looking for late-opened libraries in {@code files}; never throws.
+   */
+  static Availability check(CudaCalls calls, LibraryFiles files) {
     try {
       List<String> missing = new ArrayList<>();
       List<String> found = new ArrayList<>();
@@ -72,6 +76,7 @@ final class CudnnAvailability {
           },
           missing,
           found);
+      checkUnversionedNvrtc(calls, files, missing);
       probe(
           "NVRTC",
           NVRTC,
@@ -152,6 +157,36 @@ final class CudnnAvailability {
       names.add(calls.deviceProperties(at, i).toString());
     }
     found.add("driver CUDA " + cudaVersion(driver) + " with " + names);
+  }
+
+  /**
+   * cuDNN 8.6 and later open the unversioned {@code libnvrtc.so} themselves when they first need a
+   * runtime-compiled kernel, and without it the process aborts (exit 134) with no Java exception:
+   * refuse up front instead.
+   */
+  private static void checkUnversionedNvrtc(
+      CudaCalls calls, LibraryFiles files, List<String> missing) {
+    long version;
+    try {
+      version = calls.cudnnVersion();
+    } catch (LinkageError | RuntimeException e) {
+      return; // cuDNN itself is missing, which is reported already
+    }
+    if (version >= 8600 && version < 9000 && !files.findable(NVRTC_UNVERSIONED)) {
+      missing.add(
+          "cuDNN "
+              + cudnnVersion(version)
+              + " opens "
+              + NVRTC_UNVERSIONED
+              + " at run time and aborts the JVM without it, but it is in none of "
+              + files.directories()
+              + " nor the loader cache: add a link "
+              + NVRTC_UNVERSIONED
+              + " -> "
+              + NVRTC
+              + " next to "
+              + NVRTC);
+    }
   }
 
   private interface VersionQuery {

@@ -11,12 +11,19 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import dev.alexnet4j.api.backend.Availability;
+import java.nio.file.Path;
+import java.util.List;
 import jcuda.runtime.cudaError;
 import org.junit.jupiter.api.Test;
 
 /** The report's wording for each thing that can be missing, on a mocked {@link CudaCalls}. */
 class CudnnAvailabilityTest {
   private final CudaCalls calls = mock(CudaCalls.class);
+  private final LibraryFiles files = mock(LibraryFiles.class);
+
+  private Availability check() {
+    return CudnnAvailability.check(calls, files);
+  }
 
   /** Everything present: driver 12.4, one GPU, cuBLAS 11.11, cuDNN 8.6, NVRTC 11.8. */
   private void allPresent() {
@@ -33,12 +40,13 @@ class CudnnAvailabilityTest {
     when(calls.cublasVersion(any())).thenReturn("11.11.3");
     when(calls.cudnnVersion()).thenReturn(8600L);
     when(calls.nvrtcVersion(any())).thenReturn("11.8");
+    when(files.findable("libnvrtc.so")).thenReturn(true);
   }
 
   @Test
   void availableWhenDriverGpuAndLibrariesAreThere() {
     allPresent();
-    Availability a = CudnnAvailability.check(calls);
+    Availability a = check();
     assertTrue(a.available(), a.reason());
     assertEquals("", a.reason());
   }
@@ -54,7 +62,7 @@ class CudnnAvailabilityTest {
         .runtimeVersion(any());
     doReturn(0).when(calls).driverVersion(any());
     doReturn(cudaError.cudaErrorInsufficientDriver).when(calls).deviceCountStatus(any());
-    Availability a = CudnnAvailability.check(calls);
+    Availability a = check();
     assertFalse(a.available());
     assertTrue(
         a.reason()
@@ -70,7 +78,7 @@ class CudnnAvailabilityTest {
     allPresent();
     doReturn(11020).when(calls).driverVersion(any());
     doReturn(cudaError.cudaErrorInsufficientDriver).when(calls).deviceCountStatus(any());
-    Availability a = CudnnAvailability.check(calls);
+    Availability a = check();
     assertTrue(
         a.reason()
             .contains("the NVIDIA driver supports CUDA 11.2, older than the CUDA 11.7 runtime"),
@@ -81,7 +89,7 @@ class CudnnAvailabilityTest {
   void noGpu() {
     allPresent();
     doReturn(cudaError.cudaErrorNoDevice).when(calls).deviceCountStatus(any());
-    Availability a = CudnnAvailability.check(calls);
+    Availability a = check();
     assertTrue(a.reason().startsWith("no CUDA GPU: the driver (CUDA 12.4) sees none"), a.reason());
   }
 
@@ -97,7 +105,7 @@ class CudnnAvailabilityTest {
     doThrow(new NoClassDefFoundError("Could not initialize class jcuda.jcublas.JCublas2"))
         .when(calls)
         .loadCublas();
-    Availability a = CudnnAvailability.check(calls);
+    Availability a = check();
     assertFalse(a.available());
     assertTrue(
         a.reason().contains("cuBLAS: libcublas.so.11 is not loadable (NoClassDefFoundError"),
@@ -117,7 +125,7 @@ class CudnnAvailabilityTest {
     doThrow(new UnsatisfiedLinkError("libnvrtc.so.11.2: cannot open shared object file"))
         .when(calls)
         .loadNvrtc();
-    Availability a = CudnnAvailability.check(calls);
+    Availability a = check();
     assertTrue(a.reason().startsWith("NVRTC: libnvrtc.so.11.2 is not loadable"), a.reason());
   }
 
@@ -125,7 +133,7 @@ class CudnnAvailabilityTest {
   void neverThrowsEvenWhenTheJCudaRuntimeItselfIsMissing() {
     doThrow(new NoClassDefFoundError("jcuda/runtime/JCuda")).when(calls).loadRuntime();
     when(calls.cudnnVersion()).thenThrow(new IllegalStateException("boom"));
-    Availability a = CudnnAvailability.check(calls);
+    Availability a = check();
     assertFalse(a.available());
     assertTrue(
         a.reason()
@@ -136,6 +144,24 @@ class CudnnAvailabilityTest {
     assertTrue(
         a.reason().contains("cuDNN: loaded, but not usable (IllegalStateException: boom)"),
         a.reason());
+  }
+
+  @Test
+  void cudnn86WithoutTheUnversionedNvrtcLinkIsRefusedBeforeItCanAbortTheJvm() {
+    allPresent();
+    when(files.findable("libnvrtc.so")).thenReturn(false);
+    when(files.directories()).thenReturn(List.of(Path.of("/opt/cuda/lib")));
+    Availability a = check();
+    assertFalse(a.available());
+    assertTrue(
+        a.reason()
+            .startsWith(
+                "cuDNN 8.6.0 opens libnvrtc.so at run time and aborts the JVM without it, but it is"
+                    + " in none of [/opt/cuda/lib] nor the loader cache: add a link libnvrtc.so ->"
+                    + " libnvrtc.so.11.2"),
+        a.reason());
+    when(calls.cudnnVersion()).thenReturn(8500L);
+    assertTrue(check().available(), "cuDNN 8.5 does not open libnvrtc.so itself");
   }
 
   @Test

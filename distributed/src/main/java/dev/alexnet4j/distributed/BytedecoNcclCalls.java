@@ -51,6 +51,13 @@ final class BytedecoNcclCalls implements NcclCalls {
     return Optional.empty();
   }
 
+  /** The number of CUDA devices; call only after {@link #whyNotLoadable()} said all is well. */
+  static int deviceCount() {
+    int[] count = new int[1];
+    int status = cudart.cudaGetDeviceCount(count);
+    return status == cudart.cudaSuccess ? count[0] : 0;
+  }
+
   // JavaCPP's last attempt ("no jnicudart in java.library.path") hides the first one's reason,
   // the library the bridge could not link (libcuda.so.1, libnccl.so.2), in its cause.
   private static Throwable rootCause(Throwable e) {

@@ -2,6 +2,7 @@ package dev.alexnet4j.distributed;
 
 import com.typesafe.config.ConfigFactory;
 import dev.alexnet4j.api.distributed.Collective;
+import dev.alexnet4j.api.distributed.Collectives;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -22,11 +23,16 @@ public final class MpiTestMain {
 
   static final long BROADCAST_SEED = 20240611L;
 
+  /** Which collective the ranks use: {@code mpi} (the default) or {@code nccl}. */
+  static final String COLLECTIVE_PROPERTY = "alexnet4j.test.collective";
+
   private MpiTestMain() {}
 
   public static void main(String[] args) throws Exception {
     String scenario = args[0];
-    try (Collective mpi = new MpiCollectiveProvider().open(ConfigFactory.load())) {
+    String name = System.getProperty(COLLECTIVE_PROPERTY, MpiCollective.NAME);
+    try (Collective mpi =
+        Collectives.discover(MpiTestMain.class.getClassLoader()).open(name, ConfigFactory.load())) {
       result("size", mpi.size());
       result("local-rank", mpi.localRank());
       switch (scenario) {

@@ -1,5 +1,6 @@
 package dev.alexnet4j.backend.cudnn;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,8 @@ import java.util.ServiceLoader;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Choosing {@code alexnet4j.backend = cudnn} through the one entry point, on this machine's real
@@ -49,6 +52,19 @@ class CudnnBackendSelectionTest {
               || a.reason().contains("the NVIDIA driver supports CUDA"),
           a.reason());
     }
+  }
+
+  /**
+   * On this machine's real libraries: each file the loader cannot find anywhere is named in the
+   * report (on the build machine, all four are missing).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"libcuda.so.1", "libcublas.so.11", "libcudnn.so.8", "libnvrtc.so.11.2"})
+  void eachLibraryTheLoaderCannotFindIsNamed(String file) {
+    assumeFalse(new LibraryFiles().findable(file), file + " is installed here");
+    Availability here = new CudnnBackendProvider().availability();
+    assertFalse(here.available(), "available without " + file + "?");
+    assertTrue(here.reason().contains(file + " is not loadable"), here.reason());
   }
 
   @Test

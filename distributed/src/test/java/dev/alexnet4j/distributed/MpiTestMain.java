@@ -37,7 +37,8 @@ public final class MpiTestMain {
       result("local-rank", mpi.localRank());
       switch (scenario) {
         case "collectives" -> collectives(mpi, Integer.parseInt(args[1]));
-        case "halt" -> halt(mpi);
+        case "halt" -> halt(mpi, 3);
+        case "exit" -> halt(mpi, 0);
         case "hang" -> hang(mpi);
         default -> throw new IllegalArgumentException("unknown scenario " + scenario);
       }
@@ -120,13 +121,16 @@ public final class MpiTestMain {
     result("barrier-left", left);
   }
 
-  /** Rank 1 ends abruptly (no MPI_Finalize) after one allreduce while the others start another. */
-  private static void halt(Collective mpi) {
+  /**
+   * Rank 1 ends abruptly with {@code status} (no MPI_Finalize) after one allreduce while the others
+   * start another: a crash (non-zero) or a rank that returned early (zero).
+   */
+  private static void halt(Collective mpi, int status) {
     FloatBuffer data = floats(16);
     mpi.allreduceSum(data, 16);
     if (mpi.rank() == 1) {
       result("halting-at", System.currentTimeMillis());
-      Runtime.getRuntime().halt(3);
+      Runtime.getRuntime().halt(status);
     }
     mpi.allreduceSum(data, 16);
     result("second-allreduce-returned", true);

@@ -2,6 +2,7 @@ package dev.alexnet4j.distributed;
 
 import com.typesafe.config.Config;
 import dev.alexnet4j.api.config.ConfigValues;
+import dev.alexnet4j.api.config.ConfigurationException;
 import java.time.Duration;
 
 /**
@@ -20,6 +21,12 @@ public record DistributedSettings(Duration timeout) {
   }
 
   public static DistributedSettings from(Config config) {
+    if (!config.hasPath(PATH)) {
+      throw new ConfigurationException(
+          PATH,
+          "missing: the config lacks the distributed module's reference.conf; build it with"
+              + " ConfigFactory.load() or withFallback(ConfigFactory.defaultReference())");
+    }
     ConfigValues values = new ConfigValues(config.getConfig(PATH), PATH);
     return new DistributedSettings(Duration.ofSeconds(values.positive("timeout-seconds")));
   }

@@ -142,6 +142,14 @@ class ProvidersTest {
   }
 
   @Test
+  void aConfigWithoutTheReferenceIsNamed() {
+    ConfigurationException e =
+        assertThrows(
+            ConfigurationException.class, () -> DistributedSettings.from(ConfigFactory.empty()));
+    assertEquals("alexnet4j.distributed", e.path());
+  }
+
+  @Test
   void theReferenceTimeoutIsFiveMinutes() {
     assertEquals(
         java.time.Duration.ofSeconds(300),

@@ -1,6 +1,7 @@
 package dev.alexnet4j.augment;
 
 import dev.alexnet4j.api.data.DataSource;
+import dev.alexnet4j.api.data.Shard;
 import dev.alexnet4j.api.tensor.Shape;
 import java.util.List;
 import java.util.Set;
@@ -123,7 +124,13 @@ public final class ImageLoader implements DataSource {
    * @param batchSize images per batch (rows are {@code batchSize * viewsPerImage()})
    */
   @Override
-  public synchronized LoaderEpoch epoch(int epoch, int batchSize) {
+  public LoaderEpoch epoch(int epoch, int batchSize) {
+    return epoch(epoch, batchSize, Shard.whole());
+  }
+
+  /** This process's shard of the epoch; augmentation is keyed by image, so shards draw as one. */
+  @Override
+  public synchronized LoaderEpoch epoch(int epoch, int batchSize, Shard shard) {
     if (closed) {
       throw new IllegalStateException("loader " + name + " is closed");
     }
@@ -145,7 +152,9 @@ public final class ImageLoader implements DataSource {
       pool = new BatchPool(shape);
     }
     int[] order =
-        shuffle ? SampleRandom.permutation(settings.seed(), epoch, data.size()) : identity();
+        shard.select(
+            shuffle ? SampleRandom.permutation(settings.seed(), epoch, data.size()) : identity(),
+            batchSize);
     LoaderEpoch[] self = new LoaderEpoch[1];
     LoaderEpoch run =
         new LoaderEpoch(

@@ -48,12 +48,14 @@ public final class DataParallelNetwork implements TrainableNetwork {
 
   /**
    * @param batch the whole batch; each of the devices takes {@code batch / devices.size()} rows
+   * @param batchOffset where the batch starts in a larger one (a data-parallel rank), for dropout
    */
   public static DataParallelNetwork build(
       NetworkSpec spec,
       Backend backend,
       List<Device> devices,
       int batch,
+      int batchOffset,
       long seed,
       StageObserver observer) {
     if (!spec.trainable()) {
@@ -69,7 +71,8 @@ public final class DataParallelNetwork implements TrainableNetwork {
     }
     Towers towers = new Towers(devices, observer);
     try {
-      ReplicaGroup group = new ReplicaGroup(spec, backend, towers, batch / devices.size(), seed);
+      ReplicaGroup group =
+          new ReplicaGroup(spec, backend, towers, batch / devices.size(), batchOffset, seed);
       return new DataParallelNetwork(backend, towers, group, spec.input().batchOf(batch));
     } catch (RuntimeException e) {
       towers.close();
@@ -157,6 +160,21 @@ public final class DataParallelNetwork implements TrainableNetwork {
   @Override
   public void update(SgdHyperparameters hyperparameters) {
     group.update(hyperparameters);
+  }
+
+  @Override
+  public Backend backend() {
+    return backend;
+  }
+
+  @Override
+  public List<Tensor> gradients() {
+    return group.gradients();
+  }
+
+  @Override
+  public void gradientsReplaced() {
+    group.shareFirstGradients();
   }
 
   @Override

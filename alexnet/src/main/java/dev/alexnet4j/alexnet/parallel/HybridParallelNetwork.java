@@ -57,6 +57,7 @@ public final class HybridParallelNetwork implements TrainableNetwork {
       NetworkSpec convSpec,
       NetworkSpec fcSpec,
       int batch,
+      int batchOffset,
       int classes,
       long seed) {
     this.backend = backend;
@@ -66,8 +67,9 @@ public final class HybridParallelNetwork implements TrainableNetwork {
     this.features = fcSpec.input().batchOf(batch);
     int n = towers.count();
     int perDevice = batch / n;
-    this.convolutional = new ReplicaGroup(convSpec, backend, towers, perDevice, seed);
-    this.connected = ModelParallelNetwork.buildOn(fcSpec, backend, towers, batch, seed);
+    this.convolutional = new ReplicaGroup(convSpec, backend, towers, perDevice, batchOffset, seed);
+    this.connected =
+        ModelParallelNetwork.buildOn(fcSpec, backend, towers, batch, batchOffset, seed);
     this.connectedSgd = new ModelParallelSgd(backend, connected);
     Device first = towers.device(0);
     // Rows of an NCHW tensor are contiguous, so the batch is the channel concatenation of the
@@ -89,12 +91,14 @@ public final class HybridParallelNetwork implements TrainableNetwork {
   /**
    * @param batch the whole batch; the convolutional part gives each device {@code batch /
    *     devices.size()} rows, the fully connected part splits its units over the devices
+   * @param batchOffset where the batch starts in a larger one (a data-parallel rank), for dropout
    */
   public static HybridParallelNetwork build(
       NetworkSpec spec,
       Backend backend,
       List<Device> devices,
       int batch,
+      int batchOffset,
       long seed,
       StageObserver observer) {
     if (!spec.trainable()) {
@@ -119,7 +123,7 @@ public final class HybridParallelNetwork implements TrainableNetwork {
     Towers towers = new Towers(devices, observer);
     try {
       return new HybridParallelNetwork(
-          backend, towers, convSpec, fcSpec, batch, ParallelMode.classes(spec), seed);
+          backend, towers, convSpec, fcSpec, batch, batchOffset, ParallelMode.classes(spec), seed);
     } catch (RuntimeException e) {
       towers.close();
       throw e;
@@ -246,6 +250,23 @@ public final class HybridParallelNetwork implements TrainableNetwork {
   public void update(SgdHyperparameters hyperparameters) {
     convolutional.update(hyperparameters);
     connectedSgd.step(hyperparameters);
+  }
+
+  @Override
+  public Backend backend() {
+    return backend;
+  }
+
+  @Override
+  public List<Tensor> gradients() {
+    List<Tensor> all = new ArrayList<>(convolutional.gradients());
+    all.addAll(connected.gradientSlices());
+    return all;
+  }
+
+  @Override
+  public void gradientsReplaced() {
+    convolutional.shareFirstGradients();
   }
 
   @Override

@@ -84,12 +84,29 @@ public final class ModelParallelNetwork implements AutoCloseable {
       int batch,
       long seed,
       StageObserver observer) {
+    return build(spec, backend, devices, batch, 0, seed, observer);
+  }
+
+  /**
+   * Like {@link #build(NetworkSpec, Backend, List, int, long, StageObserver)} for rows {@code
+   * [batchOffset, batchOffset + batch)} of a larger batch (one rank of a data-parallel job), so
+   * that its dropout masks are that batch's.
+   */
+  public static ModelParallelNetwork build(
+      NetworkSpec spec,
+      Backend backend,
+      List<Device> devices,
+      int batch,
+      int batchOffset,
+      long seed,
+      StageObserver observer) {
     if (devices.isEmpty()) {
       throw new IllegalArgumentException("a model-parallel network needs at least one device");
     }
     Towers towers = new Towers(devices, observer);
     try {
-      TowerSplitter.Split split = TowerSplitter.split(spec, backend, towers, batch, seed, false);
+      TowerSplitter.Split split =
+          TowerSplitter.split(spec, backend, towers, batch, batchOffset, seed, false);
       return new ModelParallelNetwork(backend, towers, spec.input().batchOf(batch), split, true);
     } catch (RuntimeException e) {
       towers.close();
@@ -102,8 +119,9 @@ public final class ModelParallelNetwork implements AutoCloseable {
    * its first layer computes the input gradient, see {@link #backwardToInput}.
    */
   static ModelParallelNetwork buildOn(
-      NetworkSpec spec, Backend backend, Towers towers, int batch, long seed) {
-    TowerSplitter.Split split = TowerSplitter.split(spec, backend, towers, batch, seed, true);
+      NetworkSpec spec, Backend backend, Towers towers, int batch, int batchOffset, long seed) {
+    TowerSplitter.Split split =
+        TowerSplitter.split(spec, backend, towers, batch, batchOffset, seed, true);
     return new ModelParallelNetwork(backend, towers, spec.input().batchOf(batch), split, false);
   }
 
@@ -203,6 +221,13 @@ public final class ModelParallelNetwork implements AutoCloseable {
   /** Every parameter's slices, by whole-parameter name, in device order. */
   public Map<String, List<Parameter>> parameterSlices() {
     return slices;
+  }
+
+  /** Every parameter's gradient slices: by parameter in layer order, then by device. */
+  List<Tensor> gradientSlices() {
+    List<Tensor> out = new ArrayList<>();
+    slices.values().forEach(parts -> parts.forEach(p -> out.add(p.gradient())));
+    return out;
   }
 
   /** The whole shape of every parameter, by name, in layer order. */

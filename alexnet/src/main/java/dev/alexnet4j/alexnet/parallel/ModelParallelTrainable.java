@@ -9,6 +9,7 @@ import dev.alexnet4j.api.tensor.Tensor;
 import dev.alexnet4j.api.train.NonFiniteValue;
 import dev.alexnet4j.api.train.TrainableNetwork;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -75,6 +76,16 @@ public final class ModelParallelTrainable implements TrainableNetwork {
   @Override
   public void update(SgdHyperparameters hyperparameters) {
     sgd.step(hyperparameters);
+  }
+
+  @Override
+  public Backend backend() {
+    return backend;
+  }
+
+  @Override
+  public List<Tensor> gradients() {
+    return network.gradientSlices();
   }
 
   @Override

@@ -62,17 +62,37 @@ public enum ParallelMode {
       int batch,
       long seed,
       StageObserver observer) {
+    return build(spec, backend, devices, batch, 0, seed, observer);
+  }
+
+  /**
+   * Like {@link #build(NetworkSpec, Backend, List, int, long, StageObserver)} for rows {@code
+   * [batchOffset, batchOffset + batch)} of a larger batch: one rank of a data-parallel job across
+   * processes, whose dropout masks must be those of its rows in the job's batch.
+   */
+  public TrainableNetwork build(
+      NetworkSpec spec,
+      Backend backend,
+      List<Device> devices,
+      int batch,
+      int batchOffset,
+      long seed,
+      StageObserver observer) {
     if (devices.size() == 1) {
-      return SingleDeviceNetwork.owning(backend, spec.build(backend, devices.get(0), batch, seed));
+      return SingleDeviceNetwork.owning(
+          backend, spec.buildReplica(backend, devices.get(0), batch, batchOffset, seed));
     }
     return switch (this) {
       case MODEL ->
           new ModelParallelTrainable(
               backend,
-              ModelParallelNetwork.build(spec, backend, devices, batch, seed, observer),
+              ModelParallelNetwork.build(
+                  spec, backend, devices, batch, batchOffset, seed, observer),
               classes(spec));
-      case DATA -> DataParallelNetwork.build(spec, backend, devices, batch, seed, observer);
-      case HYBRID -> HybridParallelNetwork.build(spec, backend, devices, batch, seed, observer);
+      case DATA ->
+          DataParallelNetwork.build(spec, backend, devices, batch, batchOffset, seed, observer);
+      case HYBRID ->
+          HybridParallelNetwork.build(spec, backend, devices, batch, batchOffset, seed, observer);
     };
   }
 

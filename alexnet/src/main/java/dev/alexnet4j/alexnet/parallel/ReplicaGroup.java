@@ -35,10 +35,11 @@ final class ReplicaGroup implements AutoCloseable {
   private final Tensor[][] staged;
 
   /**
-   * @param rows the batch rows of each replica; replica t takes rows {@code [t * rows, (t + 1) *
-   *     rows)} of the whole batch, which keys its dropout masks
+   * @param rows the batch rows of each replica; replica t takes rows {@code [firstRow + t * rows,
+   *     firstRow + (t + 1) * rows)} of the whole batch, which keys its dropout masks
    */
-  ReplicaGroup(NetworkSpec spec, Backend backend, Towers towers, int rows, long seed) {
+  ReplicaGroup(
+      NetworkSpec spec, Backend backend, Towers towers, int rows, int firstRow, long seed) {
     this.backend = backend;
     this.towers = towers;
     this.rows = rows;
@@ -47,7 +48,8 @@ final class ReplicaGroup implements AutoCloseable {
     List<Tensor> allocated = new ArrayList<>();
     try {
       for (int t = 0; t < towers.count(); t++) {
-        Network replica = spec.buildReplica(backend, towers.device(t), rows, t * rows, seed);
+        Network replica =
+            spec.buildReplica(backend, towers.device(t), rows, firstRow + t * rows, seed);
         replicas.add(replica);
         optimizers.add(new Sgd(backend, replica.parameters().values()));
       }
@@ -160,6 +162,31 @@ final class ReplicaGroup implements AutoCloseable {
               }));
     }
     Towers.joinAll(shared);
+  }
+
+  /** The first replica's gradients: all replicas hold the same after {@link #combineGradients}. */
+  List<Tensor> gradients() {
+    return parameters(0).stream().map(Parameter::gradient).toList();
+  }
+
+  /** Copies the first replica's gradients to the others (after they were replaced from outside). */
+  void shareFirstGradients() {
+    List<Parameter> first = parameters(0);
+    List<CompletableFuture<Void>> copies = new ArrayList<>();
+    for (int t = 1; t < towers.count(); t++) {
+      List<Parameter> mine = parameters(t);
+      copies.add(
+          towers.submit(
+              t,
+              "gradients:share",
+              () -> {
+                for (int i = 0; i < mine.size(); i++) {
+                  backend.copy(first.get(i).gradient(), mine.get(i).gradient());
+                }
+                return null;
+              }));
+    }
+    Towers.joinAll(copies);
   }
 
   /** The same update on every device, all at once. */

@@ -44,13 +44,16 @@ final class TowerSplitter {
   private boolean replicated = true;
   private boolean first = true;
   private final boolean inputGradient;
+  private final int batchOffset;
   private OutputStage output;
 
   /** What the split made: the stages in order, the output, and each parameter's whole shape. */
   record Split(List<Stage> stages, OutputStage output, Map<String, ParameterSpec> whole) {}
 
-  private TowerSplitter(Backend backend, Towers towers, long seed, boolean inputGradient) {
+  private TowerSplitter(
+      Backend backend, Towers towers, long seed, boolean inputGradient, int batchOffset) {
     this.inputGradient = inputGradient;
+    this.batchOffset = batchOffset;
     this.backend = backend;
     this.towers = towers;
     this.seed = seed;
@@ -58,6 +61,7 @@ final class TowerSplitter {
   }
 
   /**
+   * @param batchOffset where the batch starts in a larger one (a data-parallel rank), for dropout
    * @param inputGradient whether the first layer computes a gradient of the input (per tower, a
    *     partial of the whole input): for a split net that continues another network
    */
@@ -66,9 +70,10 @@ final class TowerSplitter {
       Backend backend,
       Towers towers,
       int batch,
+      int batchOffset,
       long seed,
       boolean inputGradient) {
-    TowerSplitter splitter = new TowerSplitter(backend, towers, seed, inputGradient);
+    TowerSplitter splitter = new TowerSplitter(backend, towers, seed, inputGradient, batchOffset);
     try {
       splitter.shape = spec.input().batchOf(batch);
       List<LayerSpec> layers = spec.layers();
@@ -167,7 +172,14 @@ final class TowerSplitter {
       Shape slice = slice();
       local(
           layer,
-          t -> d.slice(backend, towers.device(t), slice, shape.channels(), t * slice.channels()));
+          t ->
+              d.slice(
+                  backend,
+                  towers.device(t),
+                  slice,
+                  shape.channels(),
+                  t * slice.channels(),
+                  batchOffset));
     } else if (layer instanceof ReluLayer.Spec
         || layer instanceof MaxPoolLayer.Spec
         || layer instanceof FlattenLayer.Spec) {

@@ -29,6 +29,21 @@ public interface DataSource extends AutoCloseable {
    */
   BatchIterator epoch(int epoch, int batchSize);
 
+  /**
+   * This process's shard of the epoch {@link #epoch(int, int)} would give a batch of {@code
+   * batchSize * shard.count()}: batches of {@code batchSize} (see {@link Shard}). Sources that
+   * cannot shard support only the whole.
+   */
+  default BatchIterator epoch(int epoch, int batchSize, Shard shard) {
+    if (shard.count() == 1) {
+      return epoch(epoch, batchSize);
+    }
+    throw new UnsupportedOperationException(
+        getClass().getSimpleName()
+            + " cannot deliver shards; data-parallel training across processes needs a source"
+            + " that can (image folders, IDX files, in-memory data)");
+  }
+
   @Override
   void close();
 }

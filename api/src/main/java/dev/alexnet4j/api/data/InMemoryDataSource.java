@@ -75,6 +75,15 @@ public final class InMemoryDataSource implements DataSource {
 
   @Override
   public BatchIterator epoch(int epoch, int batchSize) {
+    return new Iterator(order(epoch), batchSize);
+  }
+
+  @Override
+  public BatchIterator epoch(int epoch, int batchSize, Shard shard) {
+    return new Iterator(shard.select(order(epoch), batchSize), batchSize);
+  }
+
+  private int[] order(int epoch) {
     int[] order = new int[labels.length];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
@@ -88,7 +97,7 @@ public final class InMemoryDataSource implements DataSource {
         order[j] = t;
       }
     }
-    return new Iterator(order, batchSize);
+    return order;
   }
 
   @Override

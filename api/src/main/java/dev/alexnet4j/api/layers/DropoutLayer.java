@@ -59,8 +59,23 @@ public final class DropoutLayer implements Layer {
      */
     public Layer slice(
         Backend backend, Device device, Shape slice, int totalChannels, int channelOffset) {
+      return slice(backend, device, slice, totalChannels, channelOffset, 0);
+    }
+
+    /**
+     * The layer on a channel slice for rows {@code [batchOffset, batchOffset + slice.batch())} of
+     * the whole batch (a split net that is itself one data-parallel rank).
+     */
+    public Layer slice(
+        Backend backend,
+        Device device,
+        Shape slice,
+        int totalChannels,
+        int channelOffset,
+        int batchOffset) {
       DropoutGeometry geometry =
-          new DropoutGeometry(rate, DropoutMask.layerId(name), totalChannels, channelOffset);
+          new DropoutGeometry(
+              rate, DropoutMask.layerId(name), totalChannels, channelOffset, batchOffset);
       return new DropoutLayer(name, slice, backend.dropout(device, slice, geometry));
     }
   }

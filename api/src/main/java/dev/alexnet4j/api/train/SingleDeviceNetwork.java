@@ -4,10 +4,12 @@ import dev.alexnet4j.api.backend.Backend;
 import dev.alexnet4j.api.backend.SgdHyperparameters;
 import dev.alexnet4j.api.checkpoint.CheckpointTensors;
 import dev.alexnet4j.api.checkpoint.NpyArray;
+import dev.alexnet4j.api.layer.Parameter;
 import dev.alexnet4j.api.layer.Pass;
 import dev.alexnet4j.api.network.Network;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -82,6 +84,16 @@ public final class SingleDeviceNetwork implements TrainableNetwork {
   @Override
   public void update(SgdHyperparameters hyperparameters) {
     sgd.step(hyperparameters);
+  }
+
+  @Override
+  public Backend backend() {
+    return backend;
+  }
+
+  @Override
+  public List<Tensor> gradients() {
+    return network.parameters().values().stream().map(Parameter::gradient).toList();
   }
 
   @Override

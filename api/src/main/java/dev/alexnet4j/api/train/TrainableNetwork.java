@@ -1,9 +1,12 @@
 package dev.alexnet4j.api.train;
 
+import dev.alexnet4j.api.backend.Backend;
 import dev.alexnet4j.api.backend.SgdHyperparameters;
 import dev.alexnet4j.api.checkpoint.NpyArray;
 import dev.alexnet4j.api.layer.Pass;
 import dev.alexnet4j.api.tensor.Shape;
+import dev.alexnet4j.api.tensor.Tensor;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,6 +42,22 @@ public interface TrainableNetwork extends AutoCloseable {
 
   /** One SGD-with-momentum update of every parameter from the gradients of the last backward. */
   void update(SgdHyperparameters hyperparameters);
+
+  /** The backend its tensors live on. */
+  Backend backend();
+
+  /**
+   * Every parameter gradient this arrangement holds, each stored once (one replica's, or every
+   * slice once), in an order that is the same in every process that builds the same arrangement:
+   * what an allreduce across processes exchanges (see {@code api.distributed.GradientBuffer}).
+   */
+  List<Tensor> gradients();
+
+  /**
+   * Called after the tensors of {@link #gradients()} were overwritten from outside (by an allreduce
+   * across processes), so that copies inside this process agree again before {@link #update}.
+   */
+  default void gradientsReplaced() {}
 
   /** Every parameter's whole value, by name, in layer order. */
   Map<String, NpyArray> parameters();

@@ -8,6 +8,8 @@ import dev.alexnet4j.api.checkpoint.CheckpointTensors;
 import dev.alexnet4j.api.data.Batch;
 import dev.alexnet4j.api.data.BatchIterator;
 import dev.alexnet4j.api.data.DataSource;
+import dev.alexnet4j.api.distributed.Collective;
+import dev.alexnet4j.api.distributed.LocalCollective;
 import dev.alexnet4j.api.layer.Pass;
 import dev.alexnet4j.api.network.Network;
 import dev.alexnet4j.api.tensor.Shape;
@@ -39,6 +41,7 @@ public final class Trainer implements AutoCloseable {
   private static final String STATE_BATCH_IN_EPOCH = "batch-in-epoch";
   private static final String STATE_SEED = "seed";
   private volatile boolean stopRequested;
+  private DataParallelRanks ranks = new DataParallelRanks(new LocalCollective(), 1);
   private CheckpointStore checkpoints;
   private String configText = "";
   private Path lastCheckpoint;
@@ -74,6 +77,19 @@ public final class Trainer implements AutoCloseable {
 
   public void addListener(TrainingListener listener) {
     listeners.add(listener);
+  }
+
+  /**
+   * Trains as one rank of a data-parallel job across processes (launched by {@code mpirun}): each
+   * rank takes its shard of every step's batch (the model's batch is the rank's share), the weights
+   * start as rank 0's, gradients are averaged over the ranks every step, validation counts are
+   * summed, and only rank 0 writes checkpoints. Call before {@link #fit} and after {@link #resume}.
+   *
+   * @param syncEvery 1 averages gradients every step (the single-process run on the whole batch); K
+   *     > 1 lets each rank step alone and averages the weights every K steps
+   */
+  public void distributeOver(Collective collective, int syncEvery) {
+    this.ranks = new DataParallelRanks(collective, syncEvery);
   }
 
   /** Asks the run to stop after the current step (e.g. from a Ctrl-C handler); thread-safe. */
@@ -154,7 +170,7 @@ public final class Trainer implements AutoCloseable {
   }
 
   private void saveCheckpoint(double validationError) {
-    if (checkpoints == null) {
+    if (checkpoints == null || !ranks.isRoot()) {
       return;
     }
     try {
@@ -175,11 +191,15 @@ public final class Trainer implements AutoCloseable {
    * @param validation evaluated after each epoch; null for none
    * @return the last epoch's report, or null when no epoch ended
    */
-  public EpochReport fit(DataSource train, DataSource validation) {
-    requireCompatible(train, "training");
-    if (validation != null) {
-      requireCompatible(validation, "validation");
+  public EpochReport fit(DataSource wholeTrain, DataSource wholeValidation) {
+    requireCompatible(wholeTrain, "training");
+    if (wholeValidation != null) {
+      requireCompatible(wholeValidation, "validation");
     }
+    int batch = model.inputShape().batch();
+    DataSource train = ranks.trainingShard(wholeTrain, batch);
+    DataSource validation = wholeValidation;
+    ranks.broadcastState(model);
     EpochReport last = null;
     String reason = "finished " + settings.epochs() + " epochs";
     try {
@@ -219,14 +239,23 @@ public final class Trainer implements AutoCloseable {
         batches.next().close();
       }
       long lastEnd = System.nanoTime();
-      while (batches.hasNext() && batchInEpoch < batchesInEpoch) {
-        if (stopRequested) {
-          return null;
-        }
-        try (Batch b = batches.next()) {
-          if (b.count() < batch) {
-            break; // a partial last batch would change the step's statistics; it is dropped
+      while (batchInEpoch < batchesInEpoch) {
+        Batch next = stopRequested || !batches.hasNext() ? null : batches.next();
+        // A partial last batch would change the step's statistics; it is dropped. Every rank
+        // must agree, or one would wait forever in a step the others never take (a shard can
+        // run short when files are skipped).
+        int go = ranks.agreeOnStep(next != null && next.count() == batch, stopRequested);
+        if (go <= 0) {
+          if (next != null) {
+            next.close();
           }
+          if (go < 0) {
+            stopRequested = true;
+            return null;
+          }
+          break;
+        }
+        try (Batch b = next) {
           StepReport report = trainStep(b, batchesInEpoch, lastEnd);
           listeners.forEach(l -> l.stepEnded(report));
           if (settings.checkpointEverySteps() > 0
@@ -279,6 +308,7 @@ public final class Trainer implements AutoCloseable {
     }
     int[][] ranked = rankRows(probabilities, b.count());
     model.backward(b.labels());
+    ranks.exchangeGradients(model);
     if (settings.checkFiniteEvery() > 0 && step % settings.checkFiniteEvery() == 0) {
       NonFiniteValue bad = model.firstNonFiniteGradient();
       if (bad != null) {
@@ -287,6 +317,7 @@ public final class Trainer implements AutoCloseable {
     }
     float rate = schedule.rate();
     model.update(new SgdHyperparameters(rate, settings.momentum(), settings.weightDecay()));
+    ranks.afterUpdate(model, step + 1);
     stepCounter.reset();
     stepCounter.add(ranked, b.labels(), b.count());
     epochCounter.add(ranked, b.labels(), b.count());
@@ -326,8 +357,10 @@ public final class Trainer implements AutoCloseable {
   public Evaluation evaluate(DataSource data) {
     requireCompatible(data, "evaluation");
     try (Evaluator evaluator = new Evaluator(model)) {
-      EvaluationReport r = evaluator.evaluate(data);
-      return new Evaluation(r.images(), r.loss(), r.top1Error(), r.top5Error());
+      // Across processes, each rank evaluates its shard and the counts are summed.
+      EvaluationReport r =
+          evaluator.evaluate(ranks.evaluationShard(data, model.inputShape().batch()));
+      return ranks.combine(new Evaluation(r.images(), r.loss(), r.top1Error(), r.top5Error()));
     }
   }
 

@@ -61,6 +61,7 @@ final class CudnnAvailability {
       probe(
           "cuBLAS",
           CUBLAS,
+          "org.jcuda:jcublas",
           () -> {
             calls.loadCublas();
             return "cuBLAS " + calls.cublasVersion(CallSite.probe());
@@ -70,6 +71,7 @@ final class CudnnAvailability {
       probe(
           "cuDNN",
           CUDNN,
+          "org.jcuda:jcudnn",
           () -> {
             calls.loadCudnn();
             return "cuDNN " + cudnnVersion(calls.cudnnVersion());
@@ -80,6 +82,7 @@ final class CudnnAvailability {
       probe(
           "NVRTC",
           NVRTC,
+          "org.jcuda:jcuda",
           () -> {
             calls.loadNvrtc();
             return "NVRTC " + calls.nvrtcVersion(CallSite.probe());
@@ -206,14 +209,38 @@ final class CudnnAvailability {
   }
 
   private static void probe(
-      String library, String file, Probe probe, List<String> missing, List<String> found) {
+      String library,
+      String file,
+      String jar,
+      Probe probe,
+      List<String> missing,
+      List<String> found) {
     try {
       found.add(probe.run());
     } catch (LinkageError e) {
-      missing.add(library + ": " + file + " is not loadable (" + describe(e) + ")");
+      if (isMissingClass(e)) {
+        missing.add(
+            library
+                + ": the Java binding is not on the class path ("
+                + jar
+                + ":11.7.0 and its linux-x86_64 natives; "
+                + describe(e)
+                + ")");
+      } else {
+        missing.add(library + ": " + file + " is not loadable (" + describe(e) + ")");
+      }
     } catch (RuntimeException e) {
       missing.add(library + ": loaded, but not usable (" + describe(e) + ")");
     }
+  }
+
+  /**
+   * A class that is not there at all, as opposed to one whose static initialiser (the native
+   * library load) failed before: the JVM words the second "Could not initialize class".
+   */
+  static boolean isMissingClass(LinkageError e) {
+    return e instanceof NoClassDefFoundError
+        && (e.getMessage() == null || !e.getMessage().startsWith("Could not initialize class"));
   }
 
   /** 11070 as 11.7. */

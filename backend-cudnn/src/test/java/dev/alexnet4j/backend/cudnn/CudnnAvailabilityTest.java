@@ -120,6 +120,19 @@ class CudnnAvailabilityTest {
   }
 
   @Test
+  void aMissingJarIsToldApartFromAMissingNativeLibrary() {
+    allPresent();
+    doThrow(new NoClassDefFoundError("jcuda/jcudnn/JCudnn")).when(calls).loadCudnn();
+    Availability a = check();
+    assertTrue(
+        a.reason()
+            .startsWith(
+                "cuDNN: the Java binding is not on the class path (org.jcuda:jcudnn:11.7.0 and its"
+                    + " linux-x86_64 natives; NoClassDefFoundError: jcuda/jcudnn/JCudnn)"),
+        a.reason());
+  }
+
+  @Test
   void missingNvrtc() {
     allPresent();
     doThrow(new UnsatisfiedLinkError("libnvrtc.so.11.2: cannot open shared object file"))

@@ -50,6 +50,14 @@ final class Session implements AutoCloseable {
    * says (one device: the plain network).
    */
   TrainableNetwork buildTrainable(int batch) {
+    return buildTrainable(batch, 0);
+  }
+
+  /**
+   * Like {@link #buildTrainable(int)} for rows {@code [batchOffset, batchOffset + batch)} of the
+   * job's batch: one rank of a data-parallel job.
+   */
+  TrainableNetwork buildTrainable(int batch, int batchOffset) {
     List<Device> devices = DeviceSettings.from(config).resolve(backend.devices());
     ParallelMode mode = ParallelMode.from(config);
     if (devices.size() > 1 && batch % devices.size() != 0 && mode != ParallelMode.MODEL) {
@@ -62,7 +70,7 @@ final class Session implements AutoCloseable {
               + batch
               + " images do not divide evenly (alexnet4j.train.batch)");
     }
-    return mode.build(network, backend, devices, batch, seed, StageObserver.NONE);
+    return mode.build(network, backend, devices, batch, batchOffset, seed, StageObserver.NONE);
   }
 
   /** The loader delivers 3 x crop x crop: the model must take exactly that. */

@@ -5,6 +5,8 @@ import com.typesafe.config.ConfigValueFactory;
 import dev.alexnet4j.api.checkpoint.Checkpoint;
 import dev.alexnet4j.api.checkpoint.CheckpointFile;
 import dev.alexnet4j.api.checkpoint.CheckpointStore;
+import dev.alexnet4j.api.distributed.Collective;
+import dev.alexnet4j.api.distributed.Collectives;
 import dev.alexnet4j.api.train.EpochReport;
 import dev.alexnet4j.api.train.TrainableNetwork;
 import dev.alexnet4j.api.train.Trainer;
@@ -99,6 +101,25 @@ final class TrainCommand implements Callable<Integer> {
   Path out;
 
   @Option(
+      names = "--dist",
+      paramLabel = "ENGINE",
+      defaultValue = "local",
+      description =
+          "Data-parallel training across processes: local (one process, the default), mpi (launch"
+              + " with mpirun; CPU clusters) or nccl (mpirun plus the cudnn backend; GPU"
+              + " clusters). alexnet4j.train.batch is the job's batch, shared out over the ranks.")
+  String dist;
+
+  @Option(
+      names = "--sync-every",
+      paramLabel = "K",
+      defaultValue = "1",
+      description =
+          "With --dist: 1 averages gradients every step (the one-process run on the job's batch);"
+              + " K > 1 lets ranks step alone and averages weights every K steps (less traffic).")
+  int syncEvery;
+
+  @Option(
       names = "--resume",
       arity = "0..1",
       fallbackValue = "",
@@ -132,57 +153,86 @@ final class TrainCommand implements Callable<Integer> {
     }
     Config config = options.load(typed);
     PrintWriter console = spec.commandLine().getOut();
-    try (Session session = Session.open(config)) {
+    try (Collective ranks = Collectives.discover(getClass().getClassLoader()).open(dist, config);
+        Session session = Session.open(config)) {
       session.requireInputFitsCrops();
       TrainingSettings settings = TrainingSettings.from(config);
+      int share = shareOfTheBatch(settings.batch(), ranks);
+      boolean root = ranks.isRoot();
       RunFolder run = new RunFolder(out != null ? out : defaultRunFolder(config));
-      Files.createDirectories(run.root());
-      Files.writeString(run.config(), session.renderedConfig(), StandardCharsets.UTF_8);
-
       DataSets sets = DataSets.open(config);
-      ClassIndex.write(run.root(), sets.train().classNames());
       DatasetStatistics stats = StatisticsCache.loadOrCompute(sets.train(), session.augment);
-      StatisticsCache.save(run.statistics(), stats);
+      if (root) {
+        // Only rank 0 writes: the other ranks of a job read the same data and write nothing.
+        Files.createDirectories(run.root());
+        Files.writeString(run.config(), session.renderedConfig(), StandardCharsets.UTF_8);
+        ClassIndex.write(run.root(), sets.train().classNames());
+        StatisticsCache.save(run.statistics(), stats);
+      }
       // Validation during training looks at the centre crop only: one row per image, so the
       // training network's batch fits; the ten views are for `alexnet4j eval --ten-crop`.
       AugmentSettings validationSettings =
           AugmentSettings.from(
               config.withValue(
                   "alexnet4j.augment.eval.views", ConfigValueFactory.fromAnyRef("center")));
-      console.printf(
-          "training %s on %s (%d images, %d classes%s), run folder %s%n",
-          config.getString("alexnet4j.model"),
-          config.getString("alexnet4j.augment.data.root"),
-          sets.train().size(),
-          sets.train().classNames().size(),
-          sets.validation().map(v -> ", " + v.size() + " for validation").orElse(""),
-          run.root());
+      if (root) {
+        console.printf(
+            "training %s on %s (%d images, %d classes%s), run folder %s%s%n",
+            config.getString("alexnet4j.model"),
+            config.getString("alexnet4j.augment.data.root"),
+            sets.train().size(),
+            sets.train().classNames().size(),
+            sets.validation().map(v -> ", " + v.size() + " for validation").orElse(""),
+            run.root(),
+            ranks.size() > 1
+                ? String.format(
+                    Locale.ROOT,
+                    "; %d ranks (%s) of %d images each",
+                    ranks.size(),
+                    ranks.name(),
+                    share)
+                : "");
+      }
 
-      try (TrainableNetwork network = session.buildTrainable(settings.batch());
+      try (TrainableNetwork network = session.buildTrainable(share, ranks.rank() * share);
           Trainer trainer = new Trainer(network, settings, session.seed);
           ImageLoader train = ImageLoader.training(sets.train(), stats, session.augment);
           ImageLoader validation =
               sets.validation()
                   .map(v -> ImageLoader.evaluation(v, stats, validationSettings))
                   .orElse(null)) {
-        CheckpointStore store =
-            new CheckpointStore(run.checkpoints(), settings.keepLastCheckpoints());
-        trainer.checkpointTo(store, session.renderedConfig());
-        resumeFrom(store)
+        if (root) {
+          CheckpointStore store =
+              new CheckpointStore(run.checkpoints(), settings.keepLastCheckpoints());
+          trainer.checkpointTo(store, session.renderedConfig());
+        }
+        // Every rank reads the checkpoint (the run folder must be shared, or copied, across
+        // machines): the position and schedule are each rank's own; the weights are rank 0's.
+        resumeFrom(run)
             .ifPresent(
                 c -> {
                   trainer.resume(c);
-                  console.printf("resumed at epoch %d, step %d%n", c.epoch(), c.step());
+                  if (root) {
+                    console.printf("resumed at epoch %d, step %d%n", c.epoch(), c.step());
+                  }
                 });
-        PrintStream stream =
-            new PrintStream(new WriterOutputStream(console), true, StandardCharsets.UTF_8);
+        trainer.distributeOver(ranks, syncEvery);
         EpochReport last;
-        try (ProgressBars bars = new ProgressBars(stream);
-            MetricsLog log = new MetricsLog(run.root())) {
-          trainer.addListener(bars);
-          trainer.addListener(log);
-          trainer.addListener(new TrainingCharts(run.root()));
+        if (root) {
+          PrintStream stream =
+              new PrintStream(new WriterOutputStream(console), true, StandardCharsets.UTF_8);
+          try (ProgressBars bars = new ProgressBars(stream);
+              MetricsLog log = new MetricsLog(run.root())) {
+            trainer.addListener(bars);
+            trainer.addListener(log);
+            trainer.addListener(new TrainingCharts(run.root()));
+            last = runStoppable(trainer, train, validation);
+          }
+        } else {
           last = runStoppable(trainer, train, validation);
+        }
+        if (!root) {
+          return 0;
         }
         console.printf(
             "%s at step %d; checkpoint %s%n",
@@ -201,15 +251,36 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Optional<Checkpoint> resumeFrom(CheckpointStore store) throws IOException {
+  /** Each rank's rows of the configured batch, which is the job's. */
+  private int shareOfTheBatch(int batch, Collective ranks) {
+    if (syncEvery < 1) {
+      throw new UserError("--sync-every must be at least 1, got " + syncEvery);
+    }
+    if (batch % ranks.size() != 0) {
+      throw new UserError(
+          "alexnet4j.train.batch = "
+              + batch
+              + " is the whole job's batch and must divide evenly over its "
+              + ranks.size()
+              + " ranks");
+    }
+    return batch / ranks.size();
+  }
+
+  private Optional<Checkpoint> resumeFrom(RunFolder run) throws IOException {
     if (resume == null) {
       return Optional.empty();
     }
     if (resume.isEmpty()) {
-      Optional<Path> latest = store.latest();
+      if (out == null) {
+        throw new UserError(
+            "--resume without a checkpoint needs --out RUN_FOLDER (the folder of the run to"
+                + " continue), or give the file: --resume FILE");
+      }
+      Optional<Path> latest = CheckpointStore.latestIn(run.checkpoints());
       if (latest.isEmpty()) {
         throw new UserError(
-            "--resume: no checkpoint in " + store.directory() + "; give one: --resume FILE");
+            "--resume: no checkpoint in " + run.checkpoints() + "; give one: --resume FILE");
       }
       return Optional.of(CheckpointFile.read(latest.get()));
     }

@@ -128,6 +128,22 @@ public final class CheckpointStore {
 
   /** The {@code checkpoint-<step>} files, lowest step first. */
   public List<Path> checkpoints() throws IOException {
+    return checkpointsIn(directory);
+  }
+
+  /**
+   * The latest checkpoint in {@code directory}, read-only: for processes that resume a run but must
+   * not touch its store (the ranks other than 0 of a distributed job).
+   */
+  public static Optional<Path> latestIn(Path directory) throws IOException {
+    if (!Files.isDirectory(directory)) {
+      return Optional.empty();
+    }
+    List<Path> all = checkpointsIn(directory);
+    return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+  }
+
+  private static List<Path> checkpointsIn(Path directory) throws IOException {
     List<Path> found = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
       for (Path file : files) {

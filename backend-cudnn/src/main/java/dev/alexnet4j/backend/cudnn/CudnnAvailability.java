@@ -227,7 +227,7 @@ final class CudnnAvailability {
                 + describe(e)
                 + ")");
       } else {
-        missing.add(library + ": " + file + " is not loadable (" + describe(e) + ")");
+        missing.add(library + ": " + file + " is not loadable (" + loaderError(e) + ")");
       }
     } catch (RuntimeException e) {
       missing.add(library + ": loaded, but not usable (" + describe(e) + ")");
@@ -241,6 +241,34 @@ final class CudnnAvailability {
   static boolean isMissingClass(LinkageError e) {
     return e instanceof NoClassDefFoundError
         && (e.getMessage() == null || !e.getMessage().startsWith("Could not initialize class"));
+  }
+
+  /**
+   * What the dynamic loader said, e.g. {@code libcudnn.so.8: cannot open shared object file: No
+   * such file or directory}. JCuda's loader message nests the errors of its two attempts (from
+   * {@code java.library.path}, then from the jar) as stack traces; the useful lines are the
+   * loader's own, not "no ... in java.library.path". Falls back to the first line.
+   */
+  static String loaderError(Throwable e) {
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    List<String> reasons = new ArrayList<>();
+    for (String line : message.split("\\R")) {
+      String marker = "UnsatisfiedLinkError: ";
+      int at = line.indexOf(marker);
+      if (at < 0 || line.contains("in java.library.path")) {
+        continue;
+      }
+      String reason = line.substring(at + marker.length()).strip();
+      // "/tmp/libJCudnn-11.7.0-linux-x86_64.so: libcudnn.so.8: cannot open ..." -> from libcudnn
+      int so = reason.indexOf(".so: ");
+      if (reason.startsWith("/") && so > 0) {
+        reason = reason.substring(so + ".so: ".length());
+      }
+      if (!reasons.contains(reason)) {
+        reasons.add(reason);
+      }
+    }
+    return reasons.isEmpty() ? describe(e) : String.join("; ", reasons);
   }
 
   /** 11070 as 11.7. */

@@ -133,6 +133,35 @@ class CudnnAvailabilityTest {
   }
 
   @Test
+  void theDynamicLoadersOwnWordsAreQuotedFromJCudasNestedMessage() {
+    allPresent();
+    doThrow(
+            new UnsatisfiedLinkError(
+                String.join(
+                    "\n",
+                    "Error while loading native library \"JCublas2-11.7.0-linux-x86_64\"",
+                    "Operating system name: Linux",
+                    "---(start of nested stack traces)---",
+                    "Stack trace from the attempt to load the library as a file:",
+                    "java.lang.UnsatisfiedLinkError: no JCublas2-11.7.0-linux-x86_64 in"
+                        + " java.library.path: /usr/lib",
+                    "\tat java.base/java.lang.System.loadLibrary(System.java:2006)",
+                    "Stack trace from the attempt to load the library as a resource:",
+                    "java.lang.UnsatisfiedLinkError: /tmp/libJCublas2-11.7.0-linux-x86_64.so:"
+                        + " /opt/cuda/libcublas.so.11: version `libcublas.so.11' not found",
+                    "---(end of nested stack traces)---")))
+        .when(calls)
+        .loadCublas();
+    Availability a = check();
+    assertTrue(
+        a.reason()
+            .startsWith(
+                "cuBLAS: libcublas.so.11 is not loadable (/opt/cuda/libcublas.so.11: version"
+                    + " `libcublas.so.11' not found)"),
+        a.reason());
+  }
+
+  @Test
   void missingNvrtc() {
     allPresent();
     doThrow(new UnsatisfiedLinkError("libnvrtc.so.11.2: cannot open shared object file"))

@@ -86,14 +86,19 @@ final class Nd4jHostLoops {
    * pools do not compete.
    */
   static void parallel(int length, Range body) {
-    if (length <= CHUNK) {
+    parallel(length, CHUNK, body);
+  }
+
+  /** As {@link #parallel(int, Range)}, in chunks of {@code chunk} elements. */
+  static void parallel(int length, int chunk, Range body) {
+    if (length <= chunk) {
       body.run(0, length);
       return;
     }
-    int chunks = (length + CHUNK - 1) / CHUNK;
+    int chunks = (length + chunk - 1) / chunk;
     IntStream.range(0, chunks)
         .parallel()
-        .forEach(c -> body.run(c * CHUNK, Math.min(length, (c + 1) * CHUNK)));
+        .forEach(c -> body.run(c * chunk, Math.min(length, (c + 1) * chunk)));
   }
 
   /** Runs {@code task} for each of [0, count), in parallel on the common pool. */

@@ -4,6 +4,7 @@ import dev.alexnet4j.api.backend.ElementwisePlan;
 import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -22,10 +23,21 @@ final class Nd4jRelu implements ElementwisePlan {
   private final Nd4jTensor inputGradTensor;
   private final Nd4jOpCall forwardCall;
   private final Nd4jOpCall backwardCall;
+
+  /** Elements per task of the backward loop: its two heap chunks stay in the L2 cache. */
+  private static final int CHUNK = 1 << 14;
+
+  private final boolean host;
+  private final ThreadLocal<float[][]> chunks;
   private INDArray lastInput;
   private boolean closed;
 
   Nd4jRelu(Device device, Shape shape) {
+    this(device, shape, Nd4jHostLoops.available());
+  }
+
+  /** With {@code hostLoops = false} libnd4j's relu_bp, also on the CPU (tests compare the two). */
+  Nd4jRelu(Device device, Shape shape, boolean hostLoops) {
     this.device = device;
     this.shape = shape;
     this.where = "nd4j relu " + shape + " on " + device;
@@ -35,6 +47,8 @@ final class Nd4jRelu implements ElementwisePlan {
     this.inputGradTensor = Nd4jTensor.borrowing(inputGrad, shape, device);
     this.forwardCall = new Nd4jOpCall("relu", where, new long[0], CUTOFF, true);
     this.backwardCall = new Nd4jOpCall("relu_bp", where, new long[0], CUTOFF, true);
+    this.host = hostLoops && Nd4jHostLoops.available() && shape.size() <= Integer.MAX_VALUE;
+    this.chunks = ThreadLocal.withInitial(() -> new float[][] {new float[CHUNK], new float[CHUNK]});
   }
 
   @Override
@@ -53,8 +67,32 @@ final class Nd4jRelu implements ElementwisePlan {
       throw new IllegalStateException(where + ": backward called before any forward");
     }
     INDArray dy = Nd4jOps.array(outputGradient, device, shape, where + " backward", "gradient");
+    FloatBuffer xs = host ? Nd4jHostLoops.floats(lastInput) : null;
+    FloatBuffer dys = host ? Nd4jHostLoops.floats(dy) : null;
+    if (xs != null && dys != null) {
+      FloatBuffer dxs = Nd4jHostLoops.floats(inputGrad);
+      Nd4jHostLoops.parallel(
+          xs.capacity(),
+          CHUNK,
+          (from, to) -> {
+            float[][] c = chunks.get();
+            int len = to - from;
+            xs.get(from, c[0], 0, len);
+            dys.get(from, c[1], 0, len);
+            mask(c[0], c[1], len);
+            dxs.put(from, c[1], 0, len);
+          });
+      return inputGradTensor;
+    }
     backwardCall.exec(new INDArray[] {lastInput, dy}, new INDArray[] {inputGrad});
     return inputGradTensor;
+  }
+
+  /** g becomes dx = x > 0 ? g : 0, as relu_bp (NaN inputs pass no gradient). */
+  private static void mask(float[] x, float[] g, int len) {
+    for (int i = 0; i < len; i++) {
+      g[i] = x[i] > 0f ? g[i] : 0f;
+    }
   }
 
   private void checkOpen() {

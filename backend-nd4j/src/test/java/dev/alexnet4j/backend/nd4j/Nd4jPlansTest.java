@@ -198,62 +198,70 @@ class Nd4jPlansTest {
 
   @Test
   void maxPoolingMatchesReference() {
-    for (PoolingGeometry geometry :
-        List.of(
-            new PoolingGeometry(3, 2, 0),
-            new PoolingGeometry(2, 2, 0),
-            new PoolingGeometry(3, 2, 1))) {
-      Shape shape = Shape.nchw(2, 3, 9, 8);
-      // Distinct values: no ties, so the winner of every window is unambiguous.
-      float[] x = new float[(int) shape.size()];
-      SplittableRandom random = new SplittableRandom(3);
-      for (int i = 0; i < x.length; i++) {
-        x[i] = (float) (i * 0.01 - 1);
+    for (boolean hostLoops : new boolean[] {true, false})
+      for (PoolingGeometry geometry :
+          List.of(
+              new PoolingGeometry(3, 2, 0),
+              new PoolingGeometry(2, 2, 0),
+              new PoolingGeometry(3, 2, 1))) {
+        Shape shape = Shape.nchw(2, 3, 9, 8);
+        // Distinct values: no ties, so the winner of every window is unambiguous.
+        float[] x = new float[(int) shape.size()];
+        SplittableRandom random = new SplittableRandom(3);
+        for (int i = 0; i < x.length; i++) {
+          x[i] = (float) (i * 0.01 - 1);
+        }
+        for (int i = x.length - 1; i > 0; i--) {
+          int j = random.nextInt(i + 1);
+          float t = x[i];
+          x[i] = x[j];
+          x[j] = t;
+        }
+        // Both paths: Java loops over host memory, and libnd4j's ops that nd4j-cuda takes.
+        PoolingPlan plan = keep(new Nd4jMaxPooling(cpu0, shape, geometry, hostLoops));
+        Shape out = geometry.outputShape(shape);
+        float[] dy = uniform(random, out.size(), -1, 1);
+        assertClose(
+            "max pooling forward " + geometry + (hostLoops ? " (loops)" : " (ops)"),
+            backend.download(plan.forward(upload(shape, x))),
+            ReferencePooling.forward(toDouble(x), shape, geometry),
+            out,
+            Tolerances.EXACT);
+        assertClose(
+            "max pooling backward " + geometry + (hostLoops ? " (loops)" : " (ops)"),
+            backend.download(plan.backward(upload(out, dy))),
+            ReferencePooling.backward(toDouble(dy), toDouble(x), shape, geometry),
+            shape,
+            Tolerances.FORWARD);
       }
-      for (int i = x.length - 1; i > 0; i--) {
-        int j = random.nextInt(i + 1);
-        float t = x[i];
-        x[i] = x[j];
-        x[j] = t;
-      }
-      PoolingPlan plan = keep(backend.maxPooling(cpu0, shape, geometry));
-      Shape out = geometry.outputShape(shape);
-      float[] dy = uniform(random, out.size(), -1, 1);
-      assertClose(
-          "max pooling forward " + geometry,
-          backend.download(plan.forward(upload(shape, x))),
-          ReferencePooling.forward(toDouble(x), shape, geometry),
-          out,
-          Tolerances.EXACT);
-      assertClose(
-          "max pooling backward " + geometry,
-          backend.download(plan.backward(upload(out, dy))),
-          ReferencePooling.backward(toDouble(dy), toDouble(x), shape, geometry),
-          shape,
-          Tolerances.FORWARD);
-    }
   }
 
   @Test
   void reluMatchesReference() {
-    Shape shape = Shape.nchw(2, 3, 4, 5);
     SplittableRandom random = new SplittableRandom(4);
-    float[] x = uniform(random, shape.size(), -1, 1);
-    x[0] = 0f;
-    float[] dy = uniform(random, shape.size(), -1, 1);
-    ElementwisePlan plan = keep(backend.relu(cpu0, shape));
-    assertClose(
-        "relu forward",
-        backend.download(plan.forward(upload(shape, x))),
-        ReferenceRelu.forward(toDouble(x)),
-        shape,
-        Tolerances.EXACT);
-    assertClose(
-        "relu backward",
-        backend.download(plan.backward(upload(shape, dy))),
-        ReferenceRelu.backward(toDouble(dy), toDouble(x)),
-        shape,
-        Tolerances.EXACT);
+    // The larger shape spans several chunks of the host loop, the last one partial.
+    for (Shape shape : List.of(Shape.nchw(2, 3, 4, 5), Shape.nchw(3, 16, 37, 41))) {
+      for (boolean hostLoops : new boolean[] {true, false}) {
+        float[] x = uniform(random, shape.size(), -1, 1);
+        x[0] = 0f;
+        x[1] = -0f;
+        float[] dy = uniform(random, shape.size(), -1, 1);
+        ElementwisePlan plan = keep(new Nd4jRelu(cpu0, shape, hostLoops));
+        String what = "relu " + shape + (hostLoops ? " (loops)" : " (ops)");
+        assertClose(
+            what + " forward",
+            backend.download(plan.forward(upload(shape, x))),
+            ReferenceRelu.forward(toDouble(x)),
+            shape,
+            Tolerances.EXACT);
+        assertClose(
+            what + " backward",
+            backend.download(plan.backward(upload(shape, dy))),
+            ReferenceRelu.backward(toDouble(dy), toDouble(x)),
+            shape,
+            Tolerances.EXACT);
+      }
+    }
   }
 
   @Test

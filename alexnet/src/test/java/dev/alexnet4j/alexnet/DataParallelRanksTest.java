@@ -9,21 +9,16 @@ import com.google.inject.Injector;
 import com.typesafe.config.Config;
 import dev.alexnet4j.api.Alexnet4j;
 import dev.alexnet4j.api.backend.Backend;
-import dev.alexnet4j.api.checkpoint.CheckpointStore;
 import dev.alexnet4j.api.distributed.Collective;
 import dev.alexnet4j.api.network.NetworkParser;
 import dev.alexnet4j.api.network.NetworkSpec;
-import dev.alexnet4j.api.testing.BarsProblem;
 import dev.alexnet4j.api.testing.ThreadRanks;
 import dev.alexnet4j.api.train.EpochReport;
-import dev.alexnet4j.api.train.SingleDeviceNetwork;
-import dev.alexnet4j.api.train.Trainer;
 import dev.alexnet4j.api.train.TrainingSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -43,30 +38,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DataParallelRanksTest {
   private static final double TOLERANCE = 1e-4;
-  private static final int BATCH = 16;
-  private static final String NET =
-      """
-      alexnet4j {
-        model = small
-        seed = 5
-        models.small {
-          input = [1, 12, 12]
-          layers = [
-            { name = conv1, type = conv, filters = 4, kernel = 3, padding = 1, weight-std = 0.1 }
-            { name = relu1, type = relu }
-            { name = pool1, type = maxpool }
-            { name = fc2, type = dense, units = 16, weight-std = 0.1 }
-            { name = relu2, type = relu }
-            { name = drop2, type = dropout }
-            { name = fc3, type = dense, units = 4, weight-std = 0.1 }
-            { name = loss, type = softmax-cross-entropy }
-          ]
-        }
-        train { epochs = 2, batch = 16, learning-rate = 0.05, checkpoint.every-steps = 3 }
-      }
-      """;
+  private static final int BATCH = RankTraining.BATCH;
 
-  private final Config config = Alexnet4j.loadConfig(NET);
+  private final Config config = Alexnet4j.loadConfig(RankTraining.NET);
   private final Injector injector = Alexnet4j.createInjector(config);
   private final NetworkSpec spec = injector.getInstance(NetworkParser.class).parse();
   private final TrainingSettings settings = TrainingSettings.from(config);
@@ -79,14 +53,12 @@ class DataParallelRanksTest {
     backend.close();
   }
 
-  private record Outcome(Map<String, float[]> weights, EpochReport last) {}
-
   @ParameterizedTest(name = "{0} ranks")
   @ValueSource(ints = {2, 4})
   void ranksWithAShareOfTheBatchEachEndWhereOneProcessEnds(int ranks, @TempDir Path dir)
       throws Exception {
-    Outcome single = train(null, BATCH, 5, null);
-    List<Outcome> outcomes = trainRanks(ranks, 1, dir);
+    RankTraining.Outcome single = train(null, BATCH, 5, null);
+    List<RankTraining.Outcome> outcomes = trainRanks(ranks, 1, dir);
     for (int r = 0; r < ranks; r++) {
       Map<String, float[]> w = outcomes.get(r).weights();
       for (String name : single.weights().keySet()) {
@@ -111,7 +83,7 @@ class DataParallelRanksTest {
   @Test
   void syncEveryKAveragesTheWeightsEveryKSteps(@TempDir Path dir) throws Exception {
     // 2 epochs of 96 / 16 = 6 steps: with K = 3 the run's 12 steps end on an averaging step.
-    List<Outcome> outcomes = trainRanks(2, 3, dir);
+    List<RankTraining.Outcome> outcomes = trainRanks(2, 3, dir);
     Map<String, float[]> single = train(null, BATCH, 5, null).weights();
     boolean differs = false;
     for (String name : single.keySet()) {
@@ -128,9 +100,10 @@ class DataParallelRanksTest {
     assertTrue(differs, "local steps between averagings are not the single-process trajectory");
   }
 
-  private List<Outcome> trainRanks(int ranks, int syncEvery, Path dir) throws Exception {
+  private List<RankTraining.Outcome> trainRanks(int ranks, int syncEvery, Path dir)
+      throws Exception {
     ThreadRanks world = new ThreadRanks(ranks, 60);
-    List<Future<Outcome>> futures = new ArrayList<>();
+    List<Future<RankTraining.Outcome>> futures = new ArrayList<>();
     for (int r = 0; r < ranks; r++) {
       Collective c = world.rank(r);
       // Other ranks start from other weights: rank 0's must reach them by broadcast.
@@ -141,41 +114,21 @@ class DataParallelRanksTest {
               // Every rank is given a store; only the root may write into it.
               () -> train(c, BATCH / ranks, seed, store, syncEvery)));
     }
-    List<Outcome> out = new ArrayList<>();
-    for (Future<Outcome> f : futures) {
+    List<RankTraining.Outcome> out = new ArrayList<>();
+    for (Future<RankTraining.Outcome> f : futures) {
       out.add(f.get());
     }
     return out;
   }
 
-  private Outcome train(Collective collective, int batch, long seed, Path store)
+  private RankTraining.Outcome train(Collective collective, int batch, long seed, Path store)
       throws IOException {
     return train(collective, batch, seed, store, 1);
   }
 
-  private Outcome train(Collective collective, int batch, long seed, Path store, int syncEvery)
-      throws IOException {
-    // A rank computes rows [rank * batch, (rank + 1) * batch) of each step's batch.
-    int firstRow = collective == null ? 0 : collective.rank() * batch;
-    try (SingleDeviceNetwork model =
-            SingleDeviceNetwork.owning(
-                backend,
-                spec.buildReplica(backend, backend.devices().get(0), batch, firstRow, seed));
-        Trainer trainer = new Trainer(model, settings, 5)) {
-      if (collective != null) {
-        trainer.distributeOver(collective, syncEvery);
-      }
-      if (store != null) {
-        trainer.checkpointTo(new CheckpointStore(store, 10), "");
-      }
-      EpochReport last =
-          trainer.fit(
-              new BarsProblem(12, 3).dataSource(96, 9), new BarsProblem(12, 4).dataSource(32, 0));
-      assertEquals(12, trainer.step(), "2 epochs of 6 steps");
-      Map<String, float[]> weights = new LinkedHashMap<>();
-      model.parameters().forEach((name, a) -> weights.put(name, a.data()));
-      return new Outcome(weights, last);
-    }
+  private RankTraining.Outcome train(
+      Collective collective, int batch, long seed, Path store, int syncEvery) throws IOException {
+    return RankTraining.train(backend, spec, settings, collective, batch, seed, store, syncEvery);
   }
 
   private static void assertClose(String what, float[] expected, float[] actual) {

@@ -63,6 +63,8 @@ final class Nd4jNativeLibrary {
     String info;
     try {
       prepare();
+      // Before any OpenMP region pins this thread, so that the helpers keep every core.
+      Nd4jHostLoops.startHelpers();
       // Nd4j.getBackend() runs the static initialisation that loads the natives.
       Nd4j.getBackend();
       info = NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo();

@@ -39,6 +39,10 @@ final class DataParallelRanks {
     return collective.size() > 1;
   }
 
+  int worldSize() {
+    return collective.size();
+  }
+
   boolean isRoot() {
     return collective.isRoot();
   }

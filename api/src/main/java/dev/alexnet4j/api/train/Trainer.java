@@ -278,18 +278,26 @@ public final class Trainer implements AutoCloseable {
     float rate = schedule.rate();
     schedule.epochEnded(epoch, val.top1Error());
     double seconds = (System.nanoTime() - started) / 1e9;
+    // Across processes: the whole job's training figures, every rank's shard counted.
+    Evaluation trained =
+        ranks.combine(
+            new Evaluation(
+                epochCounter.samples(),
+                epochCounter.meanLoss(),
+                epochCounter.top1Error(),
+                epochCounter.top5Error()));
     EpochReport report =
         new EpochReport(
             epoch,
             step,
-            epochCounter.meanLoss(),
-            epochCounter.top1Error(),
-            epochCounter.top5Error(),
+            trained.loss(),
+            trained.top1Error(),
+            trained.top5Error(),
             val.loss(),
             val.top1Error(),
             val.top5Error(),
             rate,
-            epochCounter.samples() / seconds,
+            trained.samples() / seconds,
             skippedFiles,
             seconds);
     epoch++;
@@ -333,7 +341,8 @@ public final class Trainer implements AutoCloseable {
             stepCounter.top1Error(),
             stepCounter.top5Error(),
             rate,
-            b.count() / seconds);
+            // The job's rate: every rank takes a batch like this one in the same step.
+            (double) b.count() * ranks.worldSize() / seconds);
     step++;
     batchInEpoch++;
     return report;

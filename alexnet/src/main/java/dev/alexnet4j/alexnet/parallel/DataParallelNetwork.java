@@ -58,17 +58,7 @@ public final class DataParallelNetwork implements TrainableNetwork {
       int batchOffset,
       long seed,
       StageObserver observer) {
-    if (!spec.trainable()) {
-      throw new IllegalArgumentException("the network does not end in a loss layer");
-    }
-    if (devices.isEmpty() || batch % devices.size() != 0) {
-      throw new IllegalArgumentException(
-          "data parallelism over "
-              + devices.size()
-              + " devices needs a batch that divides evenly over them, got "
-              + batch
-              + " (alexnet4j.train.batch)");
-    }
+    ParallelMode.requireEvenShare(spec, devices, batch, "data");
     Towers towers = new Towers(devices, observer);
     try {
       ReplicaGroup group =

@@ -101,17 +101,7 @@ public final class HybridParallelNetwork implements TrainableNetwork {
       int batchOffset,
       long seed,
       StageObserver observer) {
-    if (!spec.trainable()) {
-      throw new IllegalArgumentException("the network does not end in a loss layer");
-    }
-    if (devices.isEmpty() || batch % devices.size() != 0) {
-      throw new IllegalArgumentException(
-          "hybrid parallelism over "
-              + devices.size()
-              + " devices needs a batch that divides evenly over them, got "
-              + batch
-              + " (alexnet4j.train.batch)");
-    }
+    ParallelMode.requireEvenShare(spec, devices, batch, "hybrid");
     int boundary = firstDense(spec);
     List<LayerSpec> layers = spec.layers();
     NetworkSpec convSpec = new NetworkSpec(spec.input(), layers.subList(0, boundary));

@@ -96,6 +96,25 @@ public enum ParallelMode {
     };
   }
 
+  /**
+   * Checks what the modes that share out the batch's rows need: a loss to train, and a batch that
+   * divides evenly over the devices.
+   */
+  static void requireEvenShare(NetworkSpec spec, List<Device> devices, int batch, String mode) {
+    if (!spec.trainable()) {
+      throw new IllegalArgumentException("the network does not end in a loss layer");
+    }
+    if (devices.isEmpty() || batch % devices.size() != 0) {
+      throw new IllegalArgumentException(
+          mode
+              + " parallelism over "
+              + devices.size()
+              + " devices needs a batch that divides evenly over them, got "
+              + batch
+              + " (alexnet4j.train.batch)");
+    }
+  }
+
   static int classes(NetworkSpec spec) {
     var shape = spec.input().batchOf(1);
     for (var layer : spec.layers()) {

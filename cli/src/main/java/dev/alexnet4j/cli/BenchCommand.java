@@ -67,6 +67,14 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--iterations", defaultValue = "10", description = "Timed steps (default 10).")
   int iterations;
 
+  @Option(
+      names = "--memory-steps",
+      defaultValue = "0",
+      description =
+          "After timing, this many more training steps, reporting resident memory (RSS) every"
+              + " tenth of them: growth means a leak (default 0: skip).")
+  int memorySteps;
+
   @Option(names = "--json", description = "Print the results as one JSON object.")
   boolean json;
 
@@ -95,8 +103,9 @@ final class BenchCommand implements Callable<Integer> {
     if (devices != null && devices.length > 1 && parallel == null) {
       throw new UserError("--devices with more than one device needs --parallel model|data|hybrid");
     }
-    if (warmup < 0 || iterations < 1 || batch < 1 || inferenceBatch < 1) {
-      throw new UserError("--warmup >= 0, --iterations >= 1 and batch sizes >= 1, please");
+    if (warmup < 0 || iterations < 1 || batch < 1 || inferenceBatch < 1 || memorySteps < 0) {
+      throw new UserError(
+          "--warmup >= 0, --iterations >= 1, --memory-steps >= 0 and batch sizes >= 1, please");
     }
     PrintWriter out = spec.commandLine().getOut();
     if (loader) {
@@ -121,7 +130,8 @@ final class BenchCommand implements Callable<Integer> {
         return 0;
       }
       Result train = timeTraining(session, settings);
-      double inference = timeInference(session);
+      double[] inferenceSpread = timeInference(session);
+      double inference = inferenceSpread[0];
       long peakRss = peakRssBytes();
       if (json) {
         out.println(
@@ -131,17 +141,21 @@ final class BenchCommand implements Callable<Integer> {
                 batch,
                 inference,
                 inferenceBatch,
-                peakRss));
+                peakRss,
+                train.memory));
       } else {
         train.print(out, config.getString("alexnet4j.model"), session, batch);
         out.printf(
             Locale.ROOT,
-            "inference, batch %d: %.1f images/s (median)%n",
+            "inference, batch %d: %.1f images/s (median; fastest %.1f, slowest %.1f)%n",
             inferenceBatch,
-            inference);
+            inference,
+            inferenceSpread[1],
+            inferenceSpread[2]);
         if (peakRss > 0) {
           out.printf(Locale.ROOT, "peak resident memory: %.0f MiB%n", peakRss / 1048576.0);
         }
+        train.memory.print(out, batch);
       }
     }
     return 0;
@@ -213,16 +227,31 @@ final class BenchCommand implements Callable<Integer> {
 
   private Result timeTraining(Session session, TrainingSettings settings) {
     Result result = new Result();
+    Memory memory = result.memory;
+    memory.beforeBuild = rssBytes("VmRSS:");
     try (Network net = session.build(batch);
         Sgd sgd = new Sgd(session.backend, net.parameters().values());
         Tensor input = randomInput(session, net)) {
+      for (var p : net.parameters().values()) {
+        memory.parameterBytes += p.shape().size() * Float.BYTES;
+      }
       int[] labels = randomLabels(net);
       List<Layer> layers = net.layers();
       SgdHyperparameters hp =
           new SgdHyperparameters(
               settings.learningRate(), settings.momentum(), settings.weightDecay());
-      for (int it = 0; it < warmup + iterations; it++) {
-        boolean timed = it >= warmup;
+      int total = warmup + iterations + memorySteps;
+      for (int it = 0; it < total; it++) {
+        if (it == 1) {
+          // After one whole step every plan has made its buffers and the native libraries
+          // their workspaces.
+          memory.afterFirstStep = rssBytes("VmRSS:");
+        }
+        if (it >= warmup + iterations
+            && (it - warmup - iterations) % Math.max(1, memorySteps / 10) == 0) {
+          memory.samples.add(new long[] {it, rssBytes("VmRSS:")});
+        }
+        boolean timed = it >= warmup && it < warmup + iterations;
         long stepStart = System.nanoTime();
         Tensor x = input;
         for (Layer layer : layers) {
@@ -247,11 +276,18 @@ final class BenchCommand implements Callable<Integer> {
           result.steps.add((System.nanoTime() - stepStart) / 1e9);
         }
       }
+      if (total == 1) {
+        memory.afterFirstStep = rssBytes("VmRSS:");
+      }
+      if (memorySteps > 0) {
+        memory.samples.add(new long[] {total, rssBytes("VmRSS:")});
+      }
     }
     return result;
   }
 
-  private double timeInference(Session session) {
+  /** Inference images/s: median, fastest and slowest iteration. */
+  private double[] timeInference(Session session) {
     List<Double> seconds = new ArrayList<>();
     try (Network net = session.build(inferenceBatch);
         Tensor input = randomInput(session, net)) {
@@ -263,7 +299,12 @@ final class BenchCommand implements Callable<Integer> {
         }
       }
     }
-    return inferenceBatch / median(seconds);
+    double[] sorted = seconds.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return new double[] {
+      inferenceBatch / median(seconds),
+      inferenceBatch / sorted[0],
+      inferenceBatch / sorted[sorted.length - 1]
+    };
   }
 
   private static Tensor randomInput(Session session, Network net) {
@@ -290,9 +331,14 @@ final class BenchCommand implements Callable<Integer> {
 
   /** Peak resident set size from /proc (Linux), or -1 where it is not available. */
   static long peakRssBytes() {
+    return rssBytes("VmHWM:");
+  }
+
+  /** A /proc/self/status size field (VmRSS:, VmHWM:) in bytes, or -1 where there is none. */
+  static long rssBytes(String field) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("VmHWM:")) {
+        if (line.startsWith(field)) {
           return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
         }
       }
@@ -302,11 +348,91 @@ final class BenchCommand implements Callable<Integer> {
     return -1;
   }
 
+  /**
+   * Where a training run's resident memory goes. Weights, their gradients and the SGD momentum are
+   * counted from the parameter shapes (float32 each); the rest of what building the network and its
+   * first step added is activations, the plans' preallocated outputs and the native libraries'
+   * workspaces.
+   */
+  static final class Memory {
+    long beforeBuild = -1;
+    long afterFirstStep = -1;
+    long parameterBytes;
+
+    /** {step, RSS bytes} sampled over --memory-steps. */
+    final List<long[]> samples = new ArrayList<>();
+
+    long activationsAndWorkspaces() {
+      return afterFirstStep - beforeBuild - 3 * parameterBytes;
+    }
+
+    long growth() {
+      return samples.size() < 2 ? 0 : samples.get(samples.size() - 1)[1] - samples.get(0)[1];
+    }
+
+    void print(PrintWriter out, int batch) {
+      if (beforeBuild < 0 || afterFirstStep < 0) {
+        return;
+      }
+      out.printf(
+          Locale.ROOT,
+          "memory, training batch %d (MiB): %.0f resident after the first step = %.0f before"
+              + " building (JVM, native libraries) + %.0f weights + %.0f gradients + %.0f"
+              + " momentum + %.0f activations, plan buffers and workspaces%n",
+          batch,
+          mib(afterFirstStep),
+          mib(beforeBuild),
+          mib(parameterBytes),
+          mib(parameterBytes),
+          mib(parameterBytes),
+          mib(activationsAndWorkspaces()));
+      if (samples.size() >= 2) {
+        StringBuilder sb = new StringBuilder();
+        for (long[] s : samples) {
+          sb.append(String.format(Locale.ROOT, " %d:%.0f", s[0], mib(s[1])));
+        }
+        out.printf(
+            Locale.ROOT,
+            "resident memory over %d more steps (step:MiB):%s; growth %+.1f MiB%n",
+            samples.get(samples.size() - 1)[0] - samples.get(0)[0],
+            sb,
+            mib(growth()));
+      }
+    }
+
+    String json() {
+      StringBuilder sb = new StringBuilder();
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "{\"before_build_bytes\":%d,\"after_first_step_bytes\":%d,"
+                  + "\"weights_bytes\":%d,\"gradients_bytes\":%d,\"momentum_bytes\":%d,"
+                  + "\"activations_and_workspaces_bytes\":%d,\"growth_bytes\":%d,\"samples\":[",
+              beforeBuild,
+              afterFirstStep,
+              parameterBytes,
+              parameterBytes,
+              parameterBytes,
+              activationsAndWorkspaces(),
+              growth()));
+      for (int i = 0; i < samples.size(); i++) {
+        sb.append(i == 0 ? "" : ",")
+            .append(String.format(Locale.ROOT, "[%d,%d]", samples.get(i)[0], samples.get(i)[1]));
+      }
+      return sb.append("]}").toString();
+    }
+
+    private static double mib(long bytes) {
+      return bytes / 1048576.0;
+    }
+  }
+
   /** Times per layer and direction, and whole steps. */
   private static final class Result {
     final Map<String, List<Double>> forward = new LinkedHashMap<>();
     final Map<String, List<Double>> backward = new LinkedHashMap<>();
     final List<Double> steps = new ArrayList<>();
+    final Memory memory = new Memory();
 
     void add(boolean timed, String layer, boolean isForward, long nanos) {
       Map<String, List<Double>> m = isForward ? forward : backward;
@@ -352,7 +478,13 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     String json(
-        String model, Session session, int batch, double inference, int inferenceBatch, long rss) {
+        String model,
+        Session session,
+        int batch,
+        double inference,
+        int inferenceBatch,
+        long rss,
+        Memory memory) {
       StringBuilder sb = new StringBuilder("{");
       sb.append("\"model\":\"")
           .append(model)
@@ -375,6 +507,7 @@ final class BenchCommand implements Callable<Integer> {
               inferenceBatch,
               inference,
               rss));
+      sb.append(",\"memory\":").append(memory.json());
       sb.append(",\"layers\":[");
       List<String> names = new ArrayList<>(forward.keySet());
       backward.keySet().stream().filter(k -> !names.contains(k)).forEach(names::add);

@@ -100,6 +100,28 @@ class DataParallelRanksTest {
     assertTrue(differs, "local steps between averagings are not the single-process trajectory");
   }
 
+  /**
+   * A rank whose shard runs short (here: fewer samples; in real runs, skipped files) ends each
+   * epoch for every rank at the next step, instead of leaving the others waiting in an allreduce.
+   */
+  @Test
+  void aRankWhoseShardRunsShortEndsEveryEpochForAll() throws Exception {
+    ThreadRanks world = new ThreadRanks(2, 30);
+    List<Future<RankTraining.Outcome>> futures = new ArrayList<>();
+    for (int r = 0; r < 2; r++) {
+      Collective c = world.rank(r);
+      // 96 samples make 6 steps of 2 x 8; rank 1's 64 make only 4.
+      int samples = r == 0 ? 96 : 64;
+      futures.add(
+          threads.submit(
+              () ->
+                  RankTraining.train(backend, spec, settings, c, BATCH / 2, 5, null, 1, samples)));
+    }
+    for (Future<RankTraining.Outcome> f : futures) {
+      assertEquals(8, f.get().steps(), "2 epochs of the 4 steps every rank can take");
+    }
+  }
+
   private List<RankTraining.Outcome> trainRanks(int ranks, int syncEvery, Path dir)
       throws Exception {
     ThreadRanks world = new ThreadRanks(ranks, 60);

@@ -49,7 +49,7 @@ final class RankTraining {
       }
       """;
 
-  record Outcome(Map<String, float[]> weights, EpochReport last) {}
+  record Outcome(Map<String, float[]> weights, EpochReport last, long steps) {}
 
   /**
    * @param collective null for one process alone
@@ -67,6 +67,25 @@ final class RankTraining {
       Path store,
       int syncEvery)
       throws IOException {
+    Outcome outcome = train(backend, spec, settings, collective, batch, seed, store, syncEvery, 96);
+    if (outcome.steps() != 12) {
+      throw new IllegalStateException("2 epochs of 6 steps expected, ran " + outcome.steps());
+    }
+    return outcome;
+  }
+
+  /** Like the other, on {@code samples} training samples. */
+  static Outcome train(
+      Backend backend,
+      NetworkSpec spec,
+      TrainingSettings settings,
+      Collective collective,
+      int batch,
+      long seed,
+      Path store,
+      int syncEvery,
+      int samples)
+      throws IOException {
     // A rank computes rows [rank * batch, (rank + 1) * batch) of each step's batch.
     int firstRow = collective == null ? 0 : collective.rank() * batch;
     try (SingleDeviceNetwork model =
@@ -82,13 +101,11 @@ final class RankTraining {
       }
       EpochReport last =
           trainer.fit(
-              new BarsProblem(12, 3).dataSource(96, 9), new BarsProblem(12, 4).dataSource(32, 0));
-      if (trainer.step() != 12) {
-        throw new IllegalStateException("2 epochs of 6 steps expected, ran " + trainer.step());
-      }
+              new BarsProblem(12, 3).dataSource(samples, 9),
+              new BarsProblem(12, 4).dataSource(32, 0));
       Map<String, float[]> weights = new LinkedHashMap<>();
       model.parameters().forEach((name, a) -> weights.put(name, a.data()));
-      return new Outcome(weights, last);
+      return new Outcome(weights, last, trainer.step());
     }
   }
 }

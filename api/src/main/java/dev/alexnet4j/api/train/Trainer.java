@@ -239,8 +239,9 @@ public final class Trainer implements AutoCloseable {
         batches.next().close();
       }
       long lastEnd = System.nanoTime();
-      while (batchInEpoch < batchesInEpoch) {
-        Batch next = stopRequested || !batches.hasNext() ? null : batches.next();
+      while (true) {
+        boolean wanted = batchInEpoch < batchesInEpoch && !stopRequested;
+        Batch next = wanted && batches.hasNext() ? batches.next() : null;
         // A partial last batch would change the step's statistics; it is dropped. Every rank
         // must agree, or one would wait forever in a step the others never take (a shard can
         // run short when files are skipped).

@@ -10,6 +10,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * ReLU with libnd4j's {@code relu} / {@code relu_bp} (cutoff 0): y = max(x, 0); dx = dy where x >
  * 0, else 0.
+ *
+ * <p>On the CPU the backward pass is a Java loop over the arrays' memory ({@link Nd4jHostLoops}):
+ * libnd4j's {@code relu_bp} ran at a quarter of memory speed (23-24 ms for relu1 at batch 32 on 2
+ * threads, against 5 ms for its forward; 13 ms here). The forward stays libnd4j's.
  */
 final class Nd4jRelu implements ElementwisePlan {
   private static final double[] CUTOFF = {0.0};

@@ -19,9 +19,9 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
  *
  * as one Java loop over the three arrays' host memory ({@link Nd4jHostLoops}): the update is
  * memory-bound, and libnd4j could only do it as a scalar multiply, two axpy ops and an add, reading
- * and writing 11 arrays' worth of memory where the fused loop touches 5 (129 ms for AlexNet's 61 M
- * parameters at batch 32 on 2 cores became about half that). Arrays that are not contiguous host
- * memory (views, nd4j-cuda) still take the four ND4J ops.
+ * and writing 11 arrays' worth of memory where the fused loop touches 5 (126-154 ms for AlexNet's
+ * 61 M parameters on 2 cores became 96-100 ms, about 12 GB/s, in alternating runs at load average
+ * 2). Arrays that are not contiguous host memory (views, nd4j-cuda) still take the four ND4J ops.
  */
 final class Nd4jSgd implements SgdPlan {
   private final Device device;

@@ -22,7 +22,8 @@ public final class SplitStepBench {
   private SplitStepBench() {}
 
   /**
-   * @param waitingFraction per device, median of (step time - busy time) / step time
+   * @param waitingFraction per device, median of (step time - busy time) / step time; empty for one
+   *     device
    */
   public record Result(
       int batch,
@@ -69,7 +70,10 @@ public final class SplitStepBench {
         }
       }
       Map<Device, Double> waiting = new LinkedHashMap<>();
-      waits.forEach((d, w) -> waiting.put(d, median(w)));
+      if (devices.size() > 1) {
+        // One device runs on the caller's thread: there are no towers to wait.
+        waits.forEach((d, w) -> waiting.put(d, median(w)));
+      }
       double step = median(steps);
       return new Result(batch, batch / step, step, waiting);
     }

@@ -5,12 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.alexnet4j.api.backend.BackendProvider;
 import dev.alexnet4j.cli.CliFixture.Run;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.ServiceLoader;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -241,6 +244,12 @@ class CommandsTest {
   @Test
   @Order(13)
   void backendThatIsNotHere() {
+    // The cuDNN backend is on the class path; this checks the refusal where it cannot run.
+    Assumptions.assumeFalse(
+        ServiceLoader.load(BackendProvider.class).stream()
+            .map(ServiceLoader.Provider::get)
+            .anyMatch(p -> p.name().equals("cudnn") && p.availability().available()),
+        "cuDNN can run on this machine");
     Run r = run("info", "--config", config.toString(), "--backend", "cudnn");
     // info still reports what it can; train refuses.
     Run t =
@@ -252,7 +261,8 @@ class CommandsTest {
             data.toString(),
             "--backend",
             "cudnn");
-    assertUserError(t, "alexnet4j.backend: unknown backend 'cudnn' (known: nd4j)");
+    assertUserError(t, "alexnet4j.backend: backend 'cudnn' cannot run here");
+    assertTrue(t.err().contains("libcudnn.so.8"), "names the library it looked for: " + t.err());
     assertEquals(0, r.exitCode(), r.err());
   }
 

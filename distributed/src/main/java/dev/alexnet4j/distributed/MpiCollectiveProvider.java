@@ -1,7 +1,6 @@
 package dev.alexnet4j.distributed;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import dev.alexnet4j.api.backend.Availability;
 import dev.alexnet4j.api.distributed.Collective;
 import dev.alexnet4j.api.distributed.CollectiveProvider;
@@ -47,11 +46,6 @@ public final class MpiCollectiveProvider implements CollectiveProvider {
               + " is not set (start the job with mpirun -np N ...)");
     }
     return missing.isEmpty() ? Availability.yes() : Availability.no(String.join("; ", missing));
-  }
-
-  @Override
-  public Collective open() {
-    return open(ConfigFactory.load());
   }
 
   @Override

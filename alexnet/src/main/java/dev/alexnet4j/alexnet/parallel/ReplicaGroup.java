@@ -29,6 +29,8 @@ final class ReplicaGroup implements AutoCloseable {
   private final Backend backend;
   private final Towers towers;
   private final List<Network> replicas;
+  // Each replica's parameters in layer order: the same index is the same parameter everywhere.
+  private final List<List<Parameter>> byTower = new ArrayList<>();
   private final List<Sgd> optimizers;
   private final int rows;
   // [param][tower]: the reducing device's copy of tower's gradient; null for the reducer itself.
@@ -52,6 +54,7 @@ final class ReplicaGroup implements AutoCloseable {
             spec.buildReplica(backend, towers.device(t), rows, firstRow + t * rows, seed);
         replicas.add(replica);
         optimizers.add(new Sgd(backend, replica.parameters().values()));
+        byTower.add(List.copyOf(replica.parameters().values()));
       }
       List<Parameter> first = parameters(0);
       this.staged = new Tensor[first.size()][towers.count()];
@@ -86,7 +89,7 @@ final class ReplicaGroup implements AutoCloseable {
   }
 
   private List<Parameter> parameters(int tower) {
-    return new ArrayList<>(replicas.get(tower).parameters().values());
+    return byTower.get(tower);
   }
 
   private int reducer(int parameterIndex) {
@@ -112,10 +115,6 @@ final class ReplicaGroup implements AutoCloseable {
                 }));
       }
       return;
-    }
-    List<List<Parameter>> byTower = new ArrayList<>();
-    for (int t = 0; t < n; t++) {
-      byTower.add(parameters(t));
     }
     int count = byTower.get(0).size();
     List<CompletableFuture<Void>> reduced = new ArrayList<>();

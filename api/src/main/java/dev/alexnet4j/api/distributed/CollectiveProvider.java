@@ -15,20 +15,11 @@ public interface CollectiveProvider {
   Availability availability();
 
   /**
-   * Joins the job this process was launched in (e.g. by {@code mpirun}).
+   * Joins the job this process was launched in (e.g. by {@code mpirun}), with the settings in
+   * {@code config} (the {@code alexnet4j.distributed} block of the distributed module: the hang
+   * timeout, for one).
    *
    * @throws IllegalStateException naming what is missing when {@link #availability()} says no
    */
-  Collective open();
-
-  /**
-   * Joins the job with the settings in {@code config} (the {@code alexnet4j.distributed} block of
-   * the distributed module: the hang timeout, for one). The default ignores them, for collectives
-   * that have none.
-   *
-   * @throws IllegalStateException naming what is missing when {@link #availability()} says no
-   */
-  default Collective open(Config config) {
-    return open();
-  }
+  Collective open(Config config);
 }

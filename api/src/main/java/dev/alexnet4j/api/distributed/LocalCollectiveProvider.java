@@ -1,5 +1,6 @@
 package dev.alexnet4j.api.distributed;
 
+import com.typesafe.config.Config;
 import dev.alexnet4j.api.backend.Availability;
 
 /** The provider of {@link LocalCollective}: always available, needs no launcher. */
@@ -14,8 +15,9 @@ public final class LocalCollectiveProvider implements CollectiveProvider {
     return Availability.yes();
   }
 
+  /** One process alone has no settings to read. */
   @Override
-  public Collective open() {
+  public Collective open(Config config) {
     return new LocalCollective();
   }
 }

@@ -23,9 +23,12 @@ import java.util.Map;
 final class DataParallelRanks {
   private final Collective collective;
   private final int syncEvery;
-  private final FloatBuffer flags =
-      ByteBuffer.allocateDirect(2 * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+  private final FloatBuffer flags = direct(2);
+  private final FloatBuffer sums = direct(4);
   private GradientBuffer gradients;
+  // Weights and momentum end to end, for the broadcast and the sync-every averaging: allocated
+  // once, as direct memory is freed only when the collector gets to it.
+  private FloatBuffer state;
 
   DataParallelRanks(Collective collective, int syncEvery) {
     if (syncEvery < 1) {
@@ -130,8 +133,6 @@ final class DataParallelRanks {
     if (!distributed()) {
       return local;
     }
-    FloatBuffer sums =
-        ByteBuffer.allocateDirect(4 * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
     long n = local.samples();
     sums.put(0, n);
     sums.put(1, n == 0 ? 0f : (float) (local.loss() * n));
@@ -150,16 +151,21 @@ final class DataParallelRanks {
     return arrays.values().stream().mapToInt(a -> a.data().length).sum();
   }
 
-  private static FloatBuffer pack(Map<String, NpyArray> values, Map<String, NpyArray> velocities) {
+  private FloatBuffer pack(Map<String, NpyArray> values, Map<String, NpyArray> velocities) {
     int count = count(values) + count(velocities);
-    FloatBuffer buffer =
-        ByteBuffer.allocateDirect(Math.multiplyExact(count, Float.BYTES))
-            .order(ByteOrder.nativeOrder())
-            .asFloatBuffer();
+    if (state == null || state.capacity() != count) {
+      state = direct(count);
+    }
+    FloatBuffer buffer = state.clear();
     values.values().forEach(a -> buffer.put(a.data()));
     velocities.values().forEach(a -> buffer.put(a.data()));
-    buffer.clear();
-    return buffer;
+    return buffer.clear();
+  }
+
+  private static FloatBuffer direct(int floats) {
+    return ByteBuffer.allocateDirect(Math.multiplyExact(floats, Float.BYTES))
+        .order(ByteOrder.nativeOrder())
+        .asFloatBuffer();
   }
 
   private static Map<String, NpyArray> unpack(

@@ -98,10 +98,22 @@ final class BenchCommand implements Callable<Integer> {
               + " (replicas, gradients averaged) or hybrid (conv data-, fc model-parallel).")
   String parallel;
 
+  @Option(
+      names = "--against-one-device",
+      description =
+          "With --devices over several devices: also time the first device alone, a step of each"
+              + " in turn, and report the paired speed-up (drift of the machine cancels out).")
+  boolean againstOneDevice;
+
   @Override
   public Integer call() throws Exception {
     if (devices != null && devices.length > 1 && parallel == null) {
       throw new UserError("--devices with more than one device needs --parallel model|data|hybrid");
+    }
+    if (againstOneDevice && parallel == null) {
+      throw new UserError(
+          "--against-one-device compares a shared network with one device: give --devices 0,1"
+              + " --parallel model|data|hybrid");
     }
     if (warmup < 0 || iterations < 1 || batch < 1 || inferenceBatch < 1 || memorySteps < 0) {
       throw new UserError(
@@ -161,23 +173,31 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Training steps over several devices: images/s and each device's waiting share. */
+  /**
+   * Training steps over several devices: images/s and each device's waiting share; with {@code
+   * --against-one-device}, also the one-device step, timed in turn with the shared one.
+   */
   private void benchParallel(
       PrintWriter out, Config config, Session session, TrainingSettings settings) {
     List<Device> chosen = DeviceSettings.from(config).resolve(session.backend.devices());
     ParallelMode mode = ParallelMode.from(config);
-    SplitStepBench.Result r =
-        SplitStepBench.run(
-            mode,
+    SplitStepBench.Settings timing =
+        new SplitStepBench.Settings(
             session.network,
             session.backend,
-            chosen,
             batch,
             session.seed,
             new SgdHyperparameters(
                 settings.learningRate(), settings.momentum(), settings.weightDecay()),
             warmup,
             iterations);
+    if (againstOneDevice && chosen.size() < 2) {
+      throw new UserError("--against-one-device needs --devices with at least two devices");
+    }
+    SplitStepBench.Comparison comparison =
+        againstOneDevice ? SplitStepBench.compare(mode, chosen, timing) : null;
+    SplitStepBench.Result r =
+        comparison != null ? comparison.shared() : SplitStepBench.run(mode, chosen, timing);
     String modelName = config.getString("alexnet4j.model");
     if (json) {
       StringBuilder waits = new StringBuilder();
@@ -187,18 +207,32 @@ final class BenchCommand implements Callable<Integer> {
                   waits
                       .append(waits.length() == 0 ? "" : ",")
                       .append(String.format(Locale.ROOT, "\"%s\":%.3f", d, w)));
+      String versus = "";
+      if (comparison != null) {
+        double[] q = comparison.speedupQuartiles();
+        versus =
+            String.format(
+                Locale.ROOT,
+                ",\"one_device_train_images_per_second\":{\"median\":%.3f},"
+                    + "\"speedup_over_one_device\":{\"median\":%.4f,\"q1\":%.4f,\"q3\":%.4f}",
+                comparison.oneDevice().imagesPerSecond(),
+                comparison.medianSpeedup(),
+                q[0],
+                q[1]);
+      }
       out.printf(
           Locale.ROOT,
           "{\"model\":\"%s\",\"backend\":\"%s\",\"parallel\":\"%s\",\"devices\":\"%s\","
               + "\"batch\":%d,\"train_images_per_second\":{\"median\":%.3f},"
-              + "\"waiting_fraction\":{%s}}%n",
+              + "\"waiting_fraction\":{%s}%s}%n",
           modelName,
           session.backend.name(),
           mode.configName(),
           chosen,
           batch,
           r.imagesPerSecond(),
-          waits);
+          waits,
+          versus);
       return;
     }
     out.printf(
@@ -223,6 +257,22 @@ final class BenchCommand implements Callable<Integer> {
                     "%s waiting (exchange points and between passes): %.0f%% of the step%n",
                     d,
                     w * 100));
+    if (comparison != null) {
+      double[] q = comparison.speedupQuartiles();
+      out.printf(
+          Locale.ROOT,
+          "%s alone, in turn with it: %.1f images/s (median step %.1f ms)%n",
+          chosen.get(0),
+          comparison.oneDevice().imagesPerSecond(),
+          comparison.oneDevice().medianStepSeconds() * 1000);
+      out.printf(
+          Locale.ROOT,
+          "speed-up over one device, paired steps: median %.3fx (quartiles %.3f-%.3f, %d pairs)%n",
+          comparison.medianSpeedup(),
+          q[0],
+          q[1],
+          iterations);
+    }
   }
 
   private Result timeTraining(Session session, TrainingSettings settings) {

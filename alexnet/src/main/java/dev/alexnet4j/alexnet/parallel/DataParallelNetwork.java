@@ -59,7 +59,7 @@ public final class DataParallelNetwork implements TrainableNetwork {
       long seed,
       StageObserver observer) {
     ParallelMode.requireEvenShare(spec, devices, batch, "data");
-    Towers towers = new Towers(devices, observer);
+    Towers towers = new Towers(backend, devices, observer);
     try {
       ReplicaGroup group =
           new ReplicaGroup(spec, backend, towers, batch / devices.size(), batchOffset, seed);

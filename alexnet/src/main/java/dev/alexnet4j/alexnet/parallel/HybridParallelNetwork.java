@@ -110,7 +110,7 @@ public final class HybridParallelNetwork implements TrainableNetwork {
       shape = layer.outputShape(shape);
     }
     NetworkSpec fcSpec = new NetworkSpec(shape.sample(), layers.subList(boundary, layers.size()));
-    Towers towers = new Towers(devices, observer);
+    Towers towers = new Towers(backend, devices, observer);
     try {
       return new HybridParallelNetwork(
           backend, towers, convSpec, fcSpec, batch, batchOffset, ParallelMode.classes(spec), seed);

@@ -103,7 +103,7 @@ public final class ModelParallelNetwork implements AutoCloseable {
     if (devices.isEmpty()) {
       throw new IllegalArgumentException("a model-parallel network needs at least one device");
     }
-    Towers towers = new Towers(devices, observer);
+    Towers towers = new Towers(backend, devices, observer);
     try {
       TowerSplitter.Split split =
           TowerSplitter.split(spec, backend, towers, batch, batchOffset, seed, false);

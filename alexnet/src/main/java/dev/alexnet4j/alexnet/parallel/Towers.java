@@ -1,5 +1,6 @@
 package dev.alexnet4j.alexnet.parallel;
 
+import dev.alexnet4j.api.backend.Backend;
 import dev.alexnet4j.api.device.DeviceExecutor;
 import dev.alexnet4j.api.tensor.Device;
 import java.util.ArrayList;
@@ -19,7 +20,11 @@ final class Towers implements AutoCloseable {
   private final List<DeviceExecutor> executors;
   private final StageObserver observer;
 
-  Towers(List<Device> devices, StageObserver observer) {
+  /**
+   * Starts one thread per device and lets the backend bind each to its device ({@link
+   * Backend#bindThread}), e.g. to a share of the cores when the devices are virtual.
+   */
+  Towers(Backend backend, List<Device> devices, StageObserver observer) {
     this.devices = List.copyOf(devices);
     this.observer = observer;
     List<DeviceExecutor> list = new ArrayList<>();
@@ -27,6 +32,21 @@ final class Towers implements AutoCloseable {
       list.add(new DeviceExecutor(d));
     }
     this.executors = List.copyOf(list);
+    try {
+      joinAll(
+          executors.stream()
+              .map(
+                  e ->
+                      e.submit(
+                          () -> {
+                            backend.bindThread(e.device());
+                            return e.device();
+                          }))
+              .toList());
+    } catch (RuntimeException | Error e) {
+      close();
+      throw e;
+    }
   }
 
   int count() {

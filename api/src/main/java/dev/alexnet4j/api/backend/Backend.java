@@ -25,6 +25,21 @@ public interface Backend extends AutoCloseable {
   /** The devices this backend computes on, in index order; never empty. */
   List<Device> devices();
 
+  /**
+   * Called once on a thread that will drive {@code device} on its own (a tower's thread when a
+   * network is shared over devices), before its first work there. A backend whose devices share the
+   * host's cores gives the thread the device's share of them, so that towers running at the same
+   * time do not compete for the same cores; a backend with real devices needs nothing here.
+   *
+   * @throws IllegalArgumentException if {@code device} is not one of {@link #devices()}
+   */
+  default void bindThread(Device device) {
+    if (!devices().contains(device)) {
+      throw new IllegalArgumentException(
+          name() + " bindThread: no device " + device + " (devices: " + devices() + ")");
+    }
+  }
+
   // ---- tensors and transfers ----------------------------------------------------------------
 
   /** A new tensor of zeros. */

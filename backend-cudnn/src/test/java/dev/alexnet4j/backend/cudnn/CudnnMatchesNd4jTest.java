@@ -21,7 +21,7 @@ class CudnnMatchesNd4jTest {
   @Test
   void sameLogitsLossAndGradientsAsNd4j() {
     Map<String, float[]> expected;
-    try (Nd4jBackend nd4j = new Nd4jBackend(new Nd4jSettings(1, 0))) {
+    try (Nd4jBackend nd4j = new Nd4jBackend(new Nd4jSettings(1, 0, true))) {
       expected = TinyAlexNet.step(nd4j);
     }
     Map<String, float[]> actual;

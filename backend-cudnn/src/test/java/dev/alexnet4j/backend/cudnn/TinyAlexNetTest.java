@@ -17,7 +17,7 @@ class TinyAlexNetTest {
   @Test
   void nd4jAndTheNaiveBackendAgreeAndEveryGradientIsAlive() {
     Map<String, float[]> nd4j;
-    try (Nd4jBackend backend = new Nd4jBackend(new Nd4jSettings(1, 0))) {
+    try (Nd4jBackend backend = new Nd4jBackend(new Nd4jSettings(1, 0, true))) {
       nd4j = TinyAlexNet.step(backend);
     }
     Map<String, float[]> naive;

@@ -28,6 +28,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.nativeblas.NativeOpsHolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,7 @@ public final class Nd4jBackend implements Backend {
 
   private final Nd4jSettings settings;
   private final List<Device> devices;
+  private final VirtualDeviceCores cores;
 
   /**
    * Plans made here, closed with the backend. Weak, so that plans their owners dropped do not pile
@@ -71,12 +73,41 @@ public final class Nd4jBackend implements Backend {
       d.add(new Device("cpu", i));
     }
     this.devices = List.copyOf(d);
+    this.cores = coreShares(settings);
     LOG.info(
-        "nd4j backend: devices {}, threads {} ({}), oneDNN {}",
+        "nd4j backend: devices {}, threads {} ({}), oneDNN {}, device core shares {}",
         devices,
         Nd4j.getEnvironment().maxThreads(),
         settings.threads() == 0 ? "ND4J default" : "alexnet4j.nd4j.threads",
-        build.contains("HAVE_ONEDNN") ? "yes" : "no");
+        build.contains("HAVE_ONEDNN") ? "yes" : "no",
+        cores);
+  }
+
+  /** Each virtual device's share of the cores (see {@link VirtualDeviceCores}), or none. */
+  private static VirtualDeviceCores coreShares(Nd4jSettings settings) {
+    if (settings.virtualDevices() < 2 || !settings.shareCores() || !Nd4jHostLoops.available()) {
+      return VirtualDeviceCores.none();
+    }
+    String ompProcBind = System.getenv("OMP_PROC_BIND");
+    if (VirtualDeviceCores.openMpBindsThreads(ompProcBind)) {
+      LOG.warn(
+          "nd4j: OMP_PROC_BIND={} makes libgomp bind every thread that starts an OpenMP region to"
+              + " the first core, so the {} virtual devices' threads would all share one core;"
+              + " their core shares ({}) are left off. Unset OMP_PROC_BIND (or set it to false)"
+              + " for several virtual devices.",
+          ompProcBind,
+          settings.virtualDevices(),
+          Nd4jSettings.SHARE_CORES);
+      return VirtualDeviceCores.none();
+    }
+    List<Integer> cpus = Nd4jNativeLibrary.cpusAtLoad();
+    if (settings.threads() > 0 && settings.threads() < cpus.size()) {
+      cpus = cpus.subList(0, settings.threads());
+    }
+    return new VirtualDeviceCores(
+        VirtualDeviceCores.partition(cpus, settings.virtualDevices()),
+        CpuAffinity.supported(),
+        threads -> NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(threads));
   }
 
   public Nd4jSettings settings() {
@@ -91,6 +122,23 @@ public final class Nd4jBackend implements Backend {
   @Override
   public List<Device> devices() {
     return devices;
+  }
+
+  /**
+   * With several virtual CPU devices, gives the calling thread the device's share of the cores: its
+   * OpenMP thread count, its host loops' width, and (Linux) its CPU affinity; see {@link
+   * VirtualDeviceCores}. With one device, or {@code alexnet4j.nd4j.share-cores = false}, nothing.
+   */
+  @Override
+  public void bindThread(Device device) {
+    checkDevice(device, "bindThread");
+    cores.bind(device);
+  }
+
+  /** The CPUs of the device's share, empty when devices are not given shares. */
+  List<Integer> coreShare(Device device) {
+    checkDevice(device, "coreShare");
+    return cores.share(device.index());
   }
 
   // ---- tensors and transfers --------------------------------------------------------------

@@ -41,6 +41,26 @@ final class Nd4jHostLoops {
     void run(int from, int to);
   }
 
+  /** How many threads (the caller's included) a loop started on this thread may use. */
+  private static final ThreadLocal<Integer> WIDTH =
+      ThreadLocal.withInitial(() -> Integer.MAX_VALUE);
+
+  /**
+   * Limits the loops this thread starts to {@code threads} threads, its own included: a virtual
+   * device's thread stays within its share of the cores (1: the loops run on the caller alone).
+   */
+  static void limitCallingThread(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("a loop needs at least one thread, got " + threads);
+    }
+    WIDTH.set(threads);
+  }
+
+  /** How many threads a loop started on this thread may use, its own included. */
+  static int callingThreadWidth() {
+    return Math.min(WIDTH.get(), Helpers.COUNT + 1);
+  }
+
   /** Starts the helper threads; call before libnd4j first runs an op on any thread. */
   static void startHelpers() {
     Helpers.start();
@@ -106,7 +126,8 @@ final class Nd4jHostLoops {
    */
   static void parallelTasks(int count, IntConsumer task) {
     ExecutorService helpers = Helpers.POOL;
-    if (count <= 1 || helpers == null) {
+    int helping = Math.min(Helpers.COUNT, WIDTH.get() - 1);
+    if (count <= 1 || helpers == null || helping <= 0) {
       for (int i = 0; i < count; i++) {
         task.accept(i);
       }
@@ -127,7 +148,7 @@ final class Nd4jHostLoops {
             }
           }
         };
-    for (int h = 0; h < Helpers.COUNT; h++) {
+    for (int h = 0; h < helping; h++) {
       helpers.execute(drain);
     }
     drain.run();

@@ -1,5 +1,7 @@
 package dev.alexnet4j.backend.nd4j;
 
+import java.util.List;
+import java.util.stream.IntStream;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.nativeblas.NativeOpsHolder;
 import org.slf4j.Logger;
@@ -29,6 +31,9 @@ final class Nd4jNativeLibrary {
 
   /** Why the first load failed; later calls report the same cause instead of a bare NoClassDef. */
   private static Throwable failure;
+
+  /** The CPUs the loading thread could run on before libnd4j loaded (see {@link #cpusAtLoad}). */
+  private static List<Integer> cpusAtLoad;
 
   private Nd4jNativeLibrary() {}
 
@@ -65,6 +70,7 @@ final class Nd4jNativeLibrary {
       prepare();
       // Before any OpenMP region pins this thread, so that the helpers keep every core.
       Nd4jHostLoops.startHelpers();
+      cpusAtLoad = readCpus();
       // Nd4j.getBackend() runs the static initialisation that loads the natives.
       Nd4j.getBackend();
       info = NativeOpsHolder.getInstance().getDeviceNativeOps().buildInfo();
@@ -96,6 +102,27 @@ final class Nd4jNativeLibrary {
     }
     buildInfo = info == null ? "" : info;
     return buildInfo;
+  }
+
+  /**
+   * The CPUs this process could use when libnd4j loaded: read then, because with {@code
+   * OMP_PROC_BIND} set libgomp pins the loading thread to one core and threads made later inherit
+   * that. Loads libnd4j first if needed.
+   */
+  static synchronized List<Integer> cpusAtLoad() {
+    load();
+    return cpusAtLoad;
+  }
+
+  private static List<Integer> readCpus() {
+    if (CpuAffinity.supported()) {
+      try {
+        return List.copyOf(CpuAffinity.ofCallingThread());
+      } catch (RuntimeException e) {
+        LOG.debug("nd4j: CPU affinity not readable, assuming CPUs from 0: {}", e.getMessage());
+      }
+    }
+    return IntStream.range(0, Runtime.getRuntime().availableProcessors()).boxed().toList();
   }
 
   /** What to check when loading failed with the oneDNN natives on the class path. */

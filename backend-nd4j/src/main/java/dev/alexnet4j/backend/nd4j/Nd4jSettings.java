@@ -13,13 +13,16 @@ import java.util.TreeSet;
  * @param virtualDevices how many CPU devices ({@code cpu:0} ..) the backend exposes, at least 1
  * @param threads ND4J's thread count, or 0 to leave ND4J's default (OMP_NUM_THREADS or the core
  *     count)
+ * @param shareCores with several virtual devices, whether each device's thread gets its own share
+ *     of the cores
  */
-public record Nd4jSettings(int virtualDevices, int threads) {
+public record Nd4jSettings(int virtualDevices, int threads, boolean shareCores) {
   public static final String PATH = "alexnet4j.nd4j";
   public static final String VIRTUAL_DEVICES = PATH + ".virtual-devices";
   public static final String THREADS = PATH + ".threads";
+  public static final String SHARE_CORES = PATH + ".share-cores";
 
-  private static final Set<String> KEYS = Set.of("virtual-devices", "threads");
+  private static final Set<String> KEYS = Set.of("virtual-devices", "threads", "share-cores");
 
   public Nd4jSettings {
     if (virtualDevices < 1) {
@@ -49,6 +52,7 @@ public record Nd4jSettings(int virtualDevices, int threads) {
           PATH + "." + unknown.iterator().next(),
           "unknown key (known keys under " + PATH + ": " + new TreeSet<>(KEYS) + ")");
     }
-    return new Nd4jSettings(merged.getInt(VIRTUAL_DEVICES), merged.getInt(THREADS));
+    return new Nd4jSettings(
+        merged.getInt(VIRTUAL_DEVICES), merged.getInt(THREADS), merged.getBoolean(SHARE_CORES));
   }
 }

@@ -72,7 +72,7 @@ public final class Nd4jAlexNetStepBenchmark {
       System.setProperty("org.bytedeco.javacpp.maxbytes", "12G");
       System.setProperty("org.bytedeco.javacpp.maxphysicalbytes", "16G");
     }
-    try (Nd4jBackend backend = new Nd4jBackend(new Nd4jSettings(1, 0))) {
+    try (Nd4jBackend backend = new Nd4jBackend(new Nd4jSettings(1, 0, true))) {
       new Nd4jAlexNetStepBenchmark(backend, batch).run(warmUp, steps);
     }
   }

@@ -18,15 +18,17 @@ class Nd4jSettingsTest {
   @Test
   void defaultsComeFromReferenceConf() {
     Nd4jSettings settings = Nd4jSettings.from(ConfigFactory.empty());
-    assertEquals(new Nd4jSettings(1, 0), settings);
+    assertEquals(new Nd4jSettings(1, 0, true), settings);
   }
 
   @Test
   void readsOverrides() {
     Nd4jSettings settings =
-        Nd4jSettings.from(parse("alexnet4j.nd4j { virtual-devices = 2, threads = 4 }"));
+        Nd4jSettings.from(
+            parse("alexnet4j.nd4j { virtual-devices = 2, threads = 4, share-cores = false }"));
     assertEquals(2, settings.virtualDevices());
     assertEquals(4, settings.threads());
+    assertEquals(false, settings.shareCores());
   }
 
   @Test
@@ -67,7 +69,7 @@ class Nd4jSettingsTest {
 
   @Test
   void constructorValidatesToo() {
-    assertThrows(ConfigException.class, () -> new Nd4jSettings(0, 0));
-    assertThrows(ConfigException.class, () -> new Nd4jSettings(1, -2));
+    assertThrows(ConfigException.class, () -> new Nd4jSettings(0, 0, true));
+    assertThrows(ConfigException.class, () -> new Nd4jSettings(1, -2, true));
   }
 }

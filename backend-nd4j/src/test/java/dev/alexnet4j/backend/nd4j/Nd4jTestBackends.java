@@ -6,11 +6,11 @@ final class Nd4jTestBackends {
 
   /** One virtual device, ND4J's default thread count. */
   static Nd4jBackend create() {
-    return new Nd4jBackend(new Nd4jSettings(1, 0));
+    return new Nd4jBackend(new Nd4jSettings(1, 0, true));
   }
 
   /** Two virtual devices, for device checks and transfers. */
   static Nd4jBackend createTwoDevices() {
-    return new Nd4jBackend(new Nd4jSettings(2, 0));
+    return new Nd4jBackend(new Nd4jSettings(2, 0, true));
   }
 }

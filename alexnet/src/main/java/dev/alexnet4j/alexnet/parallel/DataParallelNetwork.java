@@ -163,11 +163,6 @@ public final class DataParallelNetwork implements TrainableNetwork {
   }
 
   @Override
-  public void gradientsReplaced() {
-    group.shareFirstGradients();
-  }
-
-  @Override
   public Map<String, NpyArray> parameters() {
     return group.parameterValues();
   }

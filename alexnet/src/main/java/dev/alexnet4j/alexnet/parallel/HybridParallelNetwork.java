@@ -255,11 +255,6 @@ public final class HybridParallelNetwork implements TrainableNetwork {
   }
 
   @Override
-  public void gradientsReplaced() {
-    convolutional.shareFirstGradients();
-  }
-
-  @Override
   public Map<String, NpyArray> parameters() {
     Map<String, NpyArray> all = new LinkedHashMap<>(convolutional.parameterValues());
     Map<String, Shape> shapes = connected.parameterShapes();

@@ -157,6 +157,43 @@ public final class ModelParallelNetwork implements AutoCloseable {
                 return buffer;
               }));
     }
+    return forwardFrom(current, pass);
+  }
+
+  /**
+   * One forward pass of a batch from the host: every tower uploads it into its own input buffer,
+   * all at the same time, rather than one device uploading it and the others copying from there.
+   *
+   * @param images the batch in the input's NCHW layout, {@code inputShape().size()} floats
+   */
+  public Tensor forward(float[] images, Pass pass) {
+    if (images.length != input.size()) {
+      throw new IllegalArgumentException(
+          "network built for input "
+              + input
+              + " ("
+              + input.size()
+              + " floats) was given "
+              + images.length
+              + " floats");
+    }
+    List<CompletableFuture<Tensor>> current = new ArrayList<>();
+    for (int t = 0; t < towers.count(); t++) {
+      Tensor buffer = inputs.get(t);
+      current.add(
+          towers.submit(
+              t,
+              "input",
+              () -> {
+                backend.upload(images, buffer);
+                return buffer;
+              }));
+    }
+    return forwardFrom(current, pass);
+  }
+
+  private Tensor forwardFrom(List<CompletableFuture<Tensor>> inputsReady, Pass pass) {
+    List<CompletableFuture<Tensor>> current = inputsReady;
     for (Stage stage : stages) {
       current = stage.forward(current, pass);
     }

@@ -20,7 +20,6 @@ public final class ModelParallelTrainable implements TrainableNetwork {
   private final Backend backend;
   private final ModelParallelNetwork network;
   private final ModelParallelSgd sgd;
-  private final Tensor input;
   private final int classes;
 
   /** Takes ownership of {@code network}. */
@@ -29,7 +28,6 @@ public final class ModelParallelTrainable implements TrainableNetwork {
     this.network = network;
     this.classes = classes;
     this.sgd = new ModelParallelSgd(backend, network);
-    this.input = backend.zeros(network.devices().get(0), network.inputShape());
   }
 
   public ModelParallelNetwork network() {
@@ -48,18 +46,7 @@ public final class ModelParallelTrainable implements TrainableNetwork {
 
   @Override
   public float[] forward(float[] images, Pass pass) {
-    Tensor out =
-        Towers.join(
-            network
-                .towers()
-                .submit(
-                    0,
-                    "input",
-                    () -> {
-                      backend.upload(images, input);
-                      return input;
-                    }));
-    Tensor probabilities = network.forward(out, pass);
+    Tensor probabilities = network.forward(images, pass);
     return Towers.join(network.towers().submit(0, "output", () -> backend.download(probabilities)));
   }
 
@@ -132,6 +119,5 @@ public final class ModelParallelTrainable implements TrainableNetwork {
   public void close() {
     network.close();
     sgd.close();
-    input.close();
   }
 }

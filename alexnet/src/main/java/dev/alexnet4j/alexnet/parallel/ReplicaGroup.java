@@ -4,6 +4,7 @@ import dev.alexnet4j.api.backend.Backend;
 import dev.alexnet4j.api.backend.SgdHyperparameters;
 import dev.alexnet4j.api.checkpoint.CheckpointTensors;
 import dev.alexnet4j.api.checkpoint.NpyArray;
+import dev.alexnet4j.api.layer.Layer;
 import dev.alexnet4j.api.layer.Parameter;
 import dev.alexnet4j.api.network.Network;
 import dev.alexnet4j.api.network.NetworkSpec;
@@ -12,6 +13,10 @@ import dev.alexnet4j.api.train.NonFiniteSearch;
 import dev.alexnet4j.api.train.NonFiniteValue;
 import dev.alexnet4j.api.train.Sgd;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -21,9 +26,13 @@ import java.util.concurrent.CompletableFuture;
  * of the batch, kept identical by combining their gradients after every backward and applying the
  * same update on every device.
  *
- * <p>Each parameter's gradient is reduced on one device, the parameters taking turns, so that with
- * two devices each sums half the parameters: the in-process form of a reduce-scatter followed by an
- * all-gather.
+ * <p>Each parameter has one owner device, chosen so that the devices own about as many elements
+ * each (largest parameters first, each to the device that owns fewest so far). The owner sums the
+ * parameter's gradient over the replicas, keeps its momentum, applies the update and copies the new
+ * value to the other replicas: a reduce-scatter of the gradients and an all-gather of the weights,
+ * in process. A device keeps momentum only for the parameters it owns, and runs only their update,
+ * which is memory-bound: replicas each updating every parameter would read and write all of them
+ * again.
  */
 final class ReplicaGroup implements AutoCloseable {
   private final Backend backend;
@@ -31,8 +40,11 @@ final class ReplicaGroup implements AutoCloseable {
   private final List<Network> replicas;
   // Each replica's parameters in layer order: the same index is the same parameter everywhere.
   private final List<List<Parameter>> byTower = new ArrayList<>();
+  // Per tower, an optimizer of the parameters it owns.
   private final List<Sgd> optimizers;
   private final int rows;
+  // [param]: the tower that owns it.
+  private final int[] owners;
   // [param][tower]: the reducing device's copy of tower's gradient; null for the reducer itself.
   private final Tensor[][] staged;
 
@@ -53,10 +65,14 @@ final class ReplicaGroup implements AutoCloseable {
         Network replica =
             spec.buildReplica(backend, towers.device(t), rows, firstRow + t * rows, seed);
         replicas.add(replica);
-        optimizers.add(new Sgd(backend, replica.parameters().values()));
         byTower.add(List.copyOf(replica.parameters().values()));
       }
       List<Parameter> first = parameters(0);
+      this.owners =
+          balancedOwners(first.stream().mapToLong(p -> p.shape().size()).toArray(), towers.count());
+      for (int t = 0; t < towers.count(); t++) {
+        optimizers.add(new Sgd(backend, owned(t)));
+      }
       this.staged = new Tensor[first.size()][towers.count()];
       for (int i = 0; i < first.size(); i++) {
         int reducer = reducer(i);
@@ -92,14 +108,56 @@ final class ReplicaGroup implements AutoCloseable {
     return byTower.get(tower);
   }
 
+  /** The device that owns a parameter: sums its gradient, keeps its momentum, updates it. */
   private int reducer(int parameterIndex) {
-    return parameterIndex % towers.count();
+    return owners[parameterIndex];
   }
 
   /**
-   * Makes every replica's gradients {@code factor} times the sum over replicas: 1 / count when each
+   * Owners that give every device about as many elements to reduce and update: the largest
+   * parameters first, each to the device that owns fewest elements so far (the lowest index on a
+   * tie, so that every process that builds the group agrees).
+   */
+  static int[] balancedOwners(long[] sizes, int devices) {
+    Integer[] bySize = new Integer[sizes.length];
+    for (int i = 0; i < bySize.length; i++) {
+      bySize[i] = i;
+    }
+    Arrays.sort(
+        bySize,
+        Comparator.comparingLong((Integer i) -> sizes[i]).reversed().thenComparingInt(i -> i));
+    long[] load = new long[devices];
+    int[] owners = new int[sizes.length];
+    for (int i : bySize) {
+      int least = 0;
+      for (int d = 1; d < devices; d++) {
+        if (load[d] < load[least]) {
+          least = d;
+        }
+      }
+      owners[i] = least;
+      load[least] += sizes[i];
+    }
+    return owners;
+  }
+
+  /** Tower t's own copies of the parameters it owns. */
+  private List<Parameter> owned(int tower) {
+    List<Parameter> mine = new ArrayList<>();
+    List<Parameter> all = parameters(tower);
+    for (int i = 0; i < all.size(); i++) {
+      if (reducer(i) == tower) {
+        mine.add(all.get(i));
+      }
+    }
+    return mine;
+  }
+
+  /**
+   * Makes each owner's gradients {@code factor} times the sum over replicas: 1 / count when each
    * replica's loss is a mean over its own rows (the mean over the whole batch), 1 when the
-   * gradients flowing in are already shares of the whole batch's loss.
+   * gradients flowing in are already shares of the whole batch's loss. The other replicas'
+   * gradients of a parameter are left as their backward wrote them.
    */
   void combineGradients(float factor) {
     int n = towers.count();
@@ -125,7 +183,10 @@ final class ReplicaGroup implements AutoCloseable {
               reducer,
               "gradients:reduce",
               () -> {
-                for (int i = reducer; i < count; i += n) {
+                for (int i = 0; i < count; i++) {
+                  if (reducer(i) != reducer) {
+                    continue;
+                  }
                   Tensor sum = byTower.get(reducer).get(i).gradient();
                   for (int t = 0; t < n; t++) {
                     if (t != reducer) {
@@ -140,55 +201,25 @@ final class ReplicaGroup implements AutoCloseable {
                 return null;
               }));
     }
-    List<CompletableFuture<Void>> shared = new ArrayList<>();
-    for (int t = 0; t < n; t++) {
-      int tower = t;
-      shared.add(
-          towers.afterAll(
-              reduced,
-              tower,
-              "gradients:share",
-              () -> {
-                for (int i = 0; i < count; i++) {
-                  int reducer = reducer(i);
-                  if (reducer != tower) {
-                    backend.copy(
-                        byTower.get(reducer).get(i).gradient(),
-                        byTower.get(tower).get(i).gradient());
-                  }
-                }
-                return null;
-              }));
-    }
-    Towers.joinAll(shared);
+    Towers.joinAll(reduced);
   }
 
-  /** The first replica's gradients: all replicas hold the same after {@link #combineGradients}. */
+  /**
+   * The combined gradients, each on its owner's device, in parameter order. Writing into them (an
+   * allreduce over ranks, say) changes what {@link #update} applies.
+   */
   List<Tensor> gradients() {
-    return parameters(0).stream().map(Parameter::gradient).toList();
-  }
-
-  /** Copies the first replica's gradients to the others (after they were replaced from outside). */
-  void shareFirstGradients() {
-    List<Parameter> first = parameters(0);
-    List<CompletableFuture<Void>> copies = new ArrayList<>();
-    for (int t = 1; t < towers.count(); t++) {
-      List<Parameter> mine = parameters(t);
-      copies.add(
-          towers.submit(
-              t,
-              "gradients:share",
-              () -> {
-                for (int i = 0; i < mine.size(); i++) {
-                  backend.copy(first.get(i).gradient(), mine.get(i).gradient());
-                }
-                return null;
-              }));
+    List<Tensor> combined = new ArrayList<>();
+    for (int i = 0; i < byTower.get(0).size(); i++) {
+      combined.add(parameters(reducer(i)).get(i).gradient());
     }
-    Towers.joinAll(copies);
+    return combined;
   }
 
-  /** The same update on every device, all at once. */
+  /**
+   * Each owner updates its parameters, then every replica copies the parameters it does not own
+   * from their owners.
+   */
   void update(SgdHyperparameters hyperparameters) {
     List<CompletableFuture<Void>> updates = new ArrayList<>();
     for (int t = 0; t < towers.count(); t++) {
@@ -202,7 +233,31 @@ final class ReplicaGroup implements AutoCloseable {
                 return null;
               }));
     }
-    Towers.joinAll(updates);
+    if (towers.count() == 1) {
+      Towers.joinAll(updates);
+      return;
+    }
+    int count = byTower.get(0).size();
+    List<CompletableFuture<Void>> gathered = new ArrayList<>();
+    for (int t = 0; t < towers.count(); t++) {
+      int tower = t;
+      gathered.add(
+          towers.afterAll(
+              updates,
+              tower,
+              "weights:gather",
+              () -> {
+                for (int i = 0; i < count; i++) {
+                  int owner = reducer(i);
+                  if (owner != tower) {
+                    backend.copy(
+                        parameters(owner).get(i).value(), parameters(tower).get(i).value());
+                  }
+                }
+                return null;
+              }));
+    }
+    Towers.joinAll(gathered);
   }
 
   /** The parameters by name, from the first replica (all are equal). */
@@ -214,19 +269,37 @@ final class ReplicaGroup implements AutoCloseable {
             () -> CheckpointTensors.download(backend, replicas.get(0).parameters())));
   }
 
-  /** The velocities by name, from the first replica (all are equal). */
+  /** The velocities by name, each from its owner, in parameter order. */
   Map<String, NpyArray> velocities() {
-    return Towers.join(
-        towers.submit(
-            0,
-            "download",
-            () ->
-                CheckpointTensors.downloadVelocities(
-                    backend, replicas.get(0).parameters(), optimizers.get(0))));
+    List<CompletableFuture<Map<String, NpyArray>>> parts = new ArrayList<>();
+    for (int t = 0; t < towers.count(); t++) {
+      Map<String, Parameter> mine = ownedByName(t);
+      Sgd sgd = optimizers.get(t);
+      parts.add(
+          towers.submit(
+              t, "download", () -> CheckpointTensors.downloadVelocities(backend, mine, sgd)));
+    }
+    Map<String, NpyArray> byName = new HashMap<>();
+    Towers.joinAll(parts).forEach(byName::putAll);
+    Map<String, NpyArray> ordered = new LinkedHashMap<>();
+    replicas.get(0).parameters().keySet().forEach(name -> ordered.put(name, byName.get(name)));
+    return ordered;
+  }
+
+  private Map<String, Parameter> ownedByName(int tower) {
+    Map<String, Parameter> mine = new LinkedHashMap<>();
+    int i = 0;
+    for (Map.Entry<String, Parameter> e : replicas.get(tower).parameters().entrySet()) {
+      if (reducer(i++) == tower) {
+        mine.put(e.getKey(), e.getValue());
+      }
+    }
+    return mine;
   }
 
   /**
-   * Loads the same values and velocities into every replica; names not in this group are ignored.
+   * Loads the same values into every replica and each velocity into its owner; names not in this
+   * group are ignored.
    */
   void restore(Map<String, NpyArray> values, Map<String, NpyArray> velocities) {
     List<CompletableFuture<Void>> uploads = new ArrayList<>();
@@ -240,21 +313,36 @@ final class ReplicaGroup implements AutoCloseable {
               () -> {
                 replica
                     .parameters()
-                    .forEach(
-                        (name, p) -> {
-                          backend.upload(values.get(name).data(), p.value());
-                          backend.upload(velocities.get(name).data(), sgd.velocity(p));
-                        });
+                    .forEach((name, p) -> backend.upload(values.get(name).data(), p.value()));
+                sgd.parameters()
+                    .forEach(p -> backend.upload(velocities.get(p.name()).data(), sgd.velocity(p)));
                 return null;
               }));
     }
     Towers.joinAll(uploads);
   }
 
-  /** After {@link #combineGradients} every replica holds the same gradients: checks the first. */
+  /**
+   * The first layer from the loss down with a non-finite combined gradient, each checked on its
+   * owner, or null.
+   */
   NonFiniteValue firstNonFiniteGradient() {
-    return Towers.join(
-        towers.submit(0, "check", () -> NonFiniteSearch.gradients(backend, replicas.get(0))));
+    List<Layer> layers = replicas.get(0).layers();
+    List<Parameter> first = parameters(0);
+    for (int l = layers.size() - 1; l >= 0; l--) {
+      for (Parameter p : layers.get(l).parameters()) {
+        int i = first.indexOf(p);
+        int owner = reducer(i);
+        Tensor gradient = parameters(owner).get(i).gradient();
+        double sum =
+            Towers.join(towers.submit(owner, "check", () -> backend.sumOfSquares(gradient)));
+        if (!Double.isFinite(sum)) {
+          return new NonFiniteValue(
+              layers.get(l).name(), "the gradient of " + p.name() + " is not finite");
+        }
+      }
+    }
+    return null;
   }
 
   /** The first bad layer of any replica (their outputs differ: each saw other rows). */

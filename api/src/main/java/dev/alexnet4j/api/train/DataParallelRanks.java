@@ -112,7 +112,6 @@ final class DataParallelRanks {
       gradients = new GradientBuffer(model.backend(), model.gradients());
     }
     gradients.allreduceMean(collective);
-    model.gradientsReplaced();
   }
 
   /** After update number {@code stepsDone}: with sync-every K, every K steps, average weights. */

@@ -47,17 +47,13 @@ public interface TrainableNetwork extends AutoCloseable {
   Backend backend();
 
   /**
-   * Every parameter gradient this arrangement holds, each stored once (one replica's, or every
-   * slice once), in an order that is the same in every process that builds the same arrangement:
-   * what an allreduce across processes exchanges (see {@code api.distributed.GradientBuffer}).
+   * Every parameter gradient this arrangement applies, each stored once (the owner's combined
+   * gradient of replicated parameters, every slice of split ones), in an order that is the same in
+   * every process that builds the same arrangement: what an allreduce across processes exchanges
+   * (see {@code api.distributed.GradientBuffer}). Overwriting them changes what {@link #update}
+   * applies.
    */
   List<Tensor> gradients();
-
-  /**
-   * Called after the tensors of {@link #gradients()} were overwritten from outside (by an allreduce
-   * across processes), so that copies inside this process agree again before {@link #update}.
-   */
-  default void gradientsReplaced() {}
 
   /** Every parameter's whole value, by name, in layer order. */
   Map<String, NpyArray> parameters();

@@ -18,6 +18,7 @@ import dev.alexnet4j.api.backend.TopKPlan;
 import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -162,7 +163,12 @@ public final class Nd4jBackend implements Backend {
     Nd4jTensor t = local(target, "upload", "target");
     checkLength(data, t.shape().size(), "upload to " + t.shape() + " on " + t.device());
     INDArray a = t.array();
-    if (Nd4jOps.isDense(a)) {
+    FloatBuffer host = Nd4jHostLoops.floats(a);
+    if (host != null) {
+      // One bulk copy into the array's host memory: DataBuffer.setData(float[]) took 28 ms for
+      // AlexNet's batch-32 input (0.7 GB/s).
+      host.put(data);
+    } else if (Nd4jOps.isDense(a)) {
       a.data().setData(data);
     } else {
       a.assign(Nd4j.create(data, a.shape(), 'c'));
@@ -172,6 +178,13 @@ public final class Nd4jBackend implements Backend {
   @Override
   public float[] download(Tensor tensor) {
     INDArray a = local(tensor, "download", "tensor").array();
+    FloatBuffer host = Nd4jHostLoops.floats(a);
+    if (host != null) {
+      // One bulk copy, as in upload.
+      float[] out = new float[host.remaining()];
+      host.get(out);
+      return out;
+    }
     return Nd4jOps.isDense(a) ? a.data().asFloat() : a.dup('c').data().asFloat();
   }
 

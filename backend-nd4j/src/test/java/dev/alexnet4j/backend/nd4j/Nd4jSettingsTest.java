@@ -18,17 +18,17 @@ class Nd4jSettingsTest {
   @Test
   void defaultsComeFromReferenceConf() {
     Nd4jSettings settings = Nd4jSettings.from(ConfigFactory.empty());
-    assertEquals(new Nd4jSettings(1, 0, true), settings);
+    assertEquals(new Nd4jSettings(1, 0, false), settings);
   }
 
   @Test
   void readsOverrides() {
     Nd4jSettings settings =
         Nd4jSettings.from(
-            parse("alexnet4j.nd4j { virtual-devices = 2, threads = 4, share-cores = false }"));
+            parse("alexnet4j.nd4j { virtual-devices = 2, threads = 4, share-cores = true }"));
     assertEquals(2, settings.virtualDevices());
     assertEquals(4, settings.threads());
-    assertEquals(false, settings.shareCores());
+    assertEquals(true, settings.shareCores());
   }
 
   @Test

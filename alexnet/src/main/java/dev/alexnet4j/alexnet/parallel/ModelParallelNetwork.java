@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -145,19 +146,7 @@ public final class ModelParallelNetwork implements AutoCloseable {
       throw new IllegalArgumentException(
           "network built for input " + input + " was given " + x.shape());
     }
-    List<CompletableFuture<Tensor>> current = new ArrayList<>();
-    for (int t = 0; t < towers.count(); t++) {
-      Tensor buffer = inputs.get(t);
-      current.add(
-          towers.submit(
-              t,
-              "input",
-              () -> {
-                backend.copy(x, buffer);
-                return buffer;
-              }));
-    }
-    return forwardFrom(current, pass);
+    return forwardFrom(buffer -> backend.copy(x, buffer), pass);
   }
 
   /**
@@ -177,6 +166,11 @@ public final class ModelParallelNetwork implements AutoCloseable {
               + images.length
               + " floats");
     }
+    return forwardFrom(buffer -> backend.upload(images, buffer), pass);
+  }
+
+  /** Fills every tower's input buffer on the tower's own thread, then runs the stages. */
+  private Tensor forwardFrom(Consumer<Tensor> fillInput, Pass pass) {
     List<CompletableFuture<Tensor>> current = new ArrayList<>();
     for (int t = 0; t < towers.count(); t++) {
       Tensor buffer = inputs.get(t);
@@ -185,15 +179,10 @@ public final class ModelParallelNetwork implements AutoCloseable {
               t,
               "input",
               () -> {
-                backend.upload(images, buffer);
+                fillInput.accept(buffer);
                 return buffer;
               }));
     }
-    return forwardFrom(current, pass);
-  }
-
-  private Tensor forwardFrom(List<CompletableFuture<Tensor>> inputsReady, Pass pass) {
-    List<CompletableFuture<Tensor>> current = inputsReady;
     for (Stage stage : stages) {
       current = stage.forward(current, pass);
     }

@@ -1,5 +1,6 @@
 package dev.alexnet4j.backend.cudnn;
 
+import dev.alexnet4j.cudaemu.NoLeaksOnEmulator;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -10,10 +11,12 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Runs a test class only where the cuDNN backend can run: the skip is decided by the provider's
  * real availability check ({@link CudnnAvailableCondition}), and the skip message says what is
- * missing. Never a hand-set {@code @Disabled}.
+ * missing. Never a hand-set {@code @Disabled}. Tagged {@code gpu}: the build runs these classes in
+ * their own Surefire execution on the emulated CUDA stack, in GPU-required mode, and fails a class
+ * that leaves anything alive on the emulated devices.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @Tag("gpu")
-@ExtendWith(CudnnAvailableCondition.class)
-@interface RequiresCudnn {}
+@ExtendWith({CudnnAvailableCondition.class, NoLeaksOnEmulator.class})
+public @interface RequiresCudnn {}

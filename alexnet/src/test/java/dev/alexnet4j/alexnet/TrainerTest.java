@@ -8,16 +8,23 @@ import com.google.inject.Injector;
 import com.typesafe.config.Config;
 import dev.alexnet4j.api.Alexnet4j;
 import dev.alexnet4j.api.backend.Backend;
+import dev.alexnet4j.api.data.Batch;
+import dev.alexnet4j.api.data.BatchIterator;
+import dev.alexnet4j.api.data.DataSource;
 import dev.alexnet4j.api.data.InMemoryDataSource;
 import dev.alexnet4j.api.network.Network;
 import dev.alexnet4j.api.network.NetworkParser;
 import dev.alexnet4j.api.network.NetworkSpec;
 import dev.alexnet4j.api.tensor.Shape;
+import dev.alexnet4j.api.train.EpochReport;
+import dev.alexnet4j.api.train.NoTrainingStepException;
 import dev.alexnet4j.api.train.NonFiniteException;
 import dev.alexnet4j.api.train.Trainer;
+import dev.alexnet4j.api.train.TrainingListener;
 import dev.alexnet4j.api.train.TrainingSettings;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.NoSuchElementException;
 import org.junit.jupiter.api.Test;
 
 /** The trainer applies the paper's update rule and stops on non-finite values. */
@@ -122,7 +129,7 @@ class TrainerTest {
               false);
       List<String> ended = new ArrayList<>();
       trainer.addListener(
-          new dev.alexnet4j.api.train.TrainingListener() {
+          new TrainingListener() {
             @Override
             public void runEnded(String reason) {
               ended.add(reason);
@@ -154,6 +161,127 @@ class TrainerTest {
           "the training data has 3 classes but the network has 2 outputs; set the class count in"
               + " config to match",
           e.getMessage());
+    }
+  }
+
+  /**
+   * A source of {@code size} samples of which only {@code readable} can be read, as a loader
+   * delivers them: full batches but the last; {@code unreadableFirst} unreadable files are met
+   * before the first batch, the rest only when the end of the epoch is looked for.
+   */
+  private static DataSource withUnreadable(int size, int readable, int unreadableFirst) {
+    return new DataSource() {
+      @Override
+      public Shape sampleShape() {
+        return Shape.of(2, 1, 1);
+      }
+
+      @Override
+      public List<String> classNames() {
+        return List.of("a", "b");
+      }
+
+      @Override
+      public long size() {
+        return size;
+      }
+
+      @Override
+      public BatchIterator epoch(int epoch, int batchSize) {
+        return new BatchIterator() {
+          private int delivered;
+          private int skipped;
+
+          @Override
+          public boolean hasNext() {
+            if (delivered < readable) {
+              return true;
+            }
+            // Only trying the rest of the epoch finds its last unreadable files.
+            skipped = size - readable;
+            return false;
+          }
+
+          @Override
+          public Batch next() {
+            if (delivered >= readable) {
+              throw new NoSuchElementException();
+            }
+            // The first unreadable files come before the first batch, the rest after the last.
+            skipped = delivered == 0 ? unreadableFirst : skipped;
+            int count = Math.min(batchSize, readable - delivered);
+            delivered += count;
+            Batch b = Batch.allocate(Shape.of(batchSize, 2, 1, 1));
+            for (int i = 0; i < count; i++) {
+              b.images()[2 * i] = i % 2;
+              b.labels()[i] = i % 2;
+            }
+            b.setCount(count);
+            return b;
+          }
+
+          @Override
+          public int skipped() {
+            return skipped;
+          }
+
+          @Override
+          public void close() {}
+        };
+      }
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  @Test
+  void skippedFilesAreCountedOverTheWholeEpochEvenPastItsLastStep() {
+    Config config = Alexnet4j.loadConfig(TINY);
+    Injector injector = Alexnet4j.createInjector(config);
+    NetworkSpec spec = injector.getInstance(NetworkParser.class).parse();
+    try (Backend backend = injector.getInstance(Backend.class);
+        Network net = spec.build(backend, backend.devices().get(0), 2, 1);
+        Trainer trainer = new Trainer(backend, net, TrainingSettings.from(config), 1)) {
+      // 11 files in batches of 2: the 5 steps are trained before the unreadable last file is met.
+      EpochReport last = trainer.fit(withUnreadable(11, 10, 0), null);
+      assertEquals(10, trainer.step(), "5 full batches of 2 in each of 2 epochs");
+      assertEquals(1, last.skippedFiles());
+    }
+  }
+
+  @Test
+  void runThatCannotTrainOneStepFailsAndSaysWhy() {
+    Config config = Alexnet4j.loadConfig(TINY);
+    Injector injector = Alexnet4j.createInjector(config);
+    NetworkSpec spec = injector.getInstance(NetworkParser.class).parse();
+    List<String> ended = new ArrayList<>();
+    try (Backend backend = injector.getInstance(Backend.class);
+        Network net = spec.build(backend, backend.devices().get(0), 2, 1);
+        Trainer trainer = new Trainer(backend, net, TrainingSettings.from(config), 1)) {
+      trainer.addListener(
+          new TrainingListener() {
+            @Override
+            public void runEnded(String reason) {
+              ended.add(reason);
+            }
+          });
+      NoTrainingStepException e =
+          assertThrows(
+              NoTrainingStepException.class, () -> trainer.fit(withUnreadable(5, 1, 1), null));
+      assertEquals(
+          "epoch 0 trained no step: 4 of 5 training images could not be read (the log names each"
+              + " and why), and the rest do not fill one batch of 2; fix or remove the"
+              + " unreadable files, or lower the batch size",
+          e.getMessage());
+      assertEquals(0, trainer.step());
+      assertTrue(ended.get(0).startsWith("failed at step 0"), ended.toString());
+
+      NoTrainingStepException tooFew =
+          assertThrows(
+              NoTrainingStepException.class, () -> trainer.fit(withUnreadable(1, 1, 0), null));
+      assertEquals(
+          "the training set has 1 samples, fewer than one batch of 2", tooFew.getMessage());
     }
   }
 }

@@ -2,24 +2,32 @@ package dev.alexnet4j.augment;
 
 import dev.alexnet4j.api.data.Batch;
 import dev.alexnet4j.api.data.BatchIterator;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.Queue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One epoch of an {@link ImageLoader}: worker threads claim images one at a time in epoch order,
- * decode, preprocess and render each into its row of a batch buffer, and at most {@code prefetch}
- * batches are in the making ahead of the consumer. Batches come out in order, and their contents
- * depend only on the seed, the epoch and the data: never on the number of workers or on timing.
+ * decode and preprocess each, and render it into the next free row of a batch buffer; at most
+ * {@code prefetch} batches are in the making ahead of the consumer. Batches come out in order, and
+ * their contents depend only on the seed, the epoch and the data: never on the number of workers or
+ * on timing.
  *
- * <p>An image that fails to decode leaves its rows empty; when the batch is complete the rows after
- * it move up, so the first {@link Batch#count()} rows are real, and the batch is short by that
- * image. Such failures are counted ({@link #skipped()}) and logged once per file. Any other error
- * in a worker ends the epoch: {@link #next()} rethrows it rather than waiting forever.
+ * <p>An image that fails to decode is skipped: the images after it move up, so every batch but the
+ * last is full and the epoch is short by the skipped images only. (A trainer drops a short batch,
+ * so a short batch in the middle would end its epoch.) A row goes to an image only once every image
+ * before it in the order has been decoded or has failed, which keeps the batches the same whatever
+ * the timing. Failures are counted ({@link #skipped()}) and each file is logged once. Any other
+ * error in a worker, rendering included, ends the epoch: {@link #next()} rethrows it rather than
+ * waiting forever.
  */
 public final class LoaderEpoch implements BatchIterator {
   private static final Logger LOG = LoggerFactory.getLogger(LoaderEpoch.class);
@@ -32,16 +40,23 @@ public final class LoaderEpoch implements BatchIterator {
   private final int epoch;
   private final int[] order;
   private final int imagesPerBatch;
-  private final int batches;
   private final Slot[] window;
   private final List<Thread> threads = new ArrayList<>();
-  private final AtomicInteger skipped = new AtomicInteger();
   private final Runnable onClose;
 
   private final Object lock = new Object();
   // Guarded by lock:
   private int nextPosition;
+  private int failed;
+  // Positions at or after the frontier that are decoded; a null image is a failed one.
+  private final Map<Integer, PlanarImage> decoded = new HashMap<>();
+  private int frontier;
+  private int kept;
+  private final Queue<Row> toRender = new ArrayDeque<>();
+  // Copies of preprocessed images, recycled: a decoded image may wait for its row.
+  private final Deque<PlanarImage> spare = new ArrayDeque<>();
   private int nextBatch;
+  private boolean reported;
   private boolean closed;
   private Throwable failure;
 
@@ -49,11 +64,13 @@ public final class LoaderEpoch implements BatchIterator {
   private static final class Slot {
     int batchIndex = -1;
     BatchPool.PooledBatch batch;
-    boolean[] ok;
-    int images;
-    int remaining;
+    int assigned;
+    int rendered;
     boolean ready;
   }
+
+  /** A decoded image with the batch row it goes to. */
+  private record Row(PlanarImage image, int index, Slot slot, int row) {}
 
   LoaderEpoch(
       ImageDataset data,
@@ -74,7 +91,6 @@ public final class LoaderEpoch implements BatchIterator {
     this.epoch = epoch;
     this.order = order;
     this.imagesPerBatch = imagesPerBatch;
-    this.batches = (order.length + imagesPerBatch - 1) / imagesPerBatch;
     this.window = new Slot[prefetch];
     for (int i = 0; i < prefetch; i++) {
       window[i] = new Slot();
@@ -92,38 +108,43 @@ public final class LoaderEpoch implements BatchIterator {
   /** Images of this epoch that could not be decoded so far (all of them once it is consumed). */
   @Override
   public int skipped() {
-    return skipped.get();
+    synchronized (lock) {
+      return failed;
+    }
   }
 
-  /** Batches in the epoch. */
-  public int batches() {
-    return batches;
-  }
-
+  /**
+   * Whether another batch comes; waits until that is known, which can take until every image up to
+   * the next full batch has been tried.
+   */
   @Override
   public boolean hasNext() {
     synchronized (lock) {
-      return nextBatch < batches;
+      while (!closed && failure == null) {
+        if (kept > nextBatch * (long) imagesPerBatch) {
+          return true;
+        }
+        if (frontier == order.length) {
+          reportEnd();
+          return false;
+        }
+        waitForChange();
+      }
+      // Let next() say why the epoch broke off.
+      return true;
     }
   }
 
   @Override
   public Batch next() {
-    Slot slot;
-    BatchPool.PooledBatch batch;
-    boolean last;
     synchronized (lock) {
-      if (nextBatch >= batches) {
-        throw new NoSuchElementException("epoch " + epoch + " has " + batches + " batches");
-      }
-      slot = window[nextBatch % window.length];
-      while (!closed && failure == null && !(slot.batchIndex == nextBatch && slot.ready)) {
-        try {
-          lock.wait();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted waiting for batch " + nextBatch, e);
+      Slot slot = window[nextBatch % window.length];
+      while (failure == null && !closed && !(slot.batchIndex == nextBatch && slot.ready)) {
+        if (frontier == order.length && kept <= nextBatch * (long) imagesPerBatch) {
+          throw new NoSuchElementException(
+              "epoch " + epoch + " has " + batchesOf(kept) + " batches");
         }
+        waitForChange();
       }
       if (failure != null) {
         throw new IllegalStateException(
@@ -133,26 +154,42 @@ public final class LoaderEpoch implements BatchIterator {
         throw new IllegalStateException("epoch " + epoch + " was closed");
       }
       // Take the batch out before the slot is released: a worker may begin refilling it at once.
-      batch = slot.batch;
+      BatchPool.PooledBatch batch = slot.batch;
       slot.batch = null;
       slot.ready = false;
       nextBatch++;
-      last = nextBatch == batches;
+      if (frontier == order.length && nextBatch == batchesOf(kept)) {
+        reportEnd();
+      }
       lock.notifyAll();
+      return batch;
     }
-    if (last) {
-      reportEnd();
-    }
-    return batch;
   }
 
+  private int batchesOf(int images) {
+    return (images + imagesPerBatch - 1) / imagesPerBatch;
+  }
+
+  private void waitForChange() {
+    try {
+      lock.wait();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted waiting for batch " + nextBatch, e);
+    }
+  }
+
+  /** Logs the epoch's skips once, when its end is known; call with the lock held. */
   private void reportEnd() {
-    int n = skipped.get();
-    if (n > 0) {
+    if (reported || frontier < order.length) {
+      return;
+    }
+    reported = true;
+    if (failed > 0) {
       LOG.warn(
           "epoch {}: skipped {} of {} images that could not be decoded (each file is logged once)",
           epoch,
-          n,
+          failed,
           order.length);
     } else {
       LOG.debug("epoch {}: {} images, none skipped", epoch, order.length);
@@ -188,6 +225,9 @@ public final class LoaderEpoch implements BatchIterator {
             s.batch = null;
           }
         }
+        decoded.clear();
+        toRender.clear();
+        spare.clear();
       }
     }
     onClose.run();
@@ -207,40 +247,39 @@ public final class LoaderEpoch implements BatchIterator {
     return !threadsAlive();
   }
 
+  /** Renders rows that have one (first, as they free memory and complete batches), else decodes. */
   private void work() {
     Preprocessor pre = new Preprocessor(preprocess);
     try {
       while (true) {
-        int position;
-        Slot slot;
+        Row row = null;
+        int position = -1;
         synchronized (lock) {
-          while (!closed
-              && failure == null
-              && nextPosition < order.length
-              && nextPosition / imagesPerBatch >= nextBatch + window.length) {
-            lock.wait();
-          }
-          if (closed || failure != null || nextPosition >= order.length) {
-            return;
-          }
-          position = nextPosition++;
-          int b = position / imagesPerBatch;
-          slot = window[b % window.length];
-          if (position % imagesPerBatch == 0) {
-            begin(slot, b);
+          while (row == null && position < 0) {
+            if (closed || failure != null) {
+              return;
+            }
+            row = toRender.poll();
+            if (row == null && mayClaim()) {
+              position = nextPosition++;
+            } else if (row == null) {
+              if (frontier == order.length) {
+                return;
+              }
+              lock.wait();
+            }
           }
         }
-        int row = position % imagesPerBatch;
-        boolean ok = fill(slot.batch, row, order[position], pre);
-        boolean last;
-        synchronized (lock) {
-          slot.ok[row] = ok;
-          last = --slot.remaining == 0;
-        }
-        if (last) {
-          finish(slot);
+        if (row != null) {
+          render(row);
+        } else {
+          PlanarImage image = decode(order[position], pre);
           synchronized (lock) {
-            slot.ready = true;
+            if (image == null) {
+              failed++;
+            }
+            decoded.put(position, image);
+            advance();
             lock.notifyAll();
           }
         }
@@ -257,52 +296,103 @@ public final class LoaderEpoch implements BatchIterator {
     }
   }
 
+  /**
+   * Whether the next position may be decoded now: whatever fails before it, its row lies in one of
+   * the {@code prefetch} batches after those handed out. Call with the lock held.
+   */
+  private boolean mayClaim() {
+    // Every failure known so far lies before nextPosition, so its row is at most this.
+    long row = (long) nextPosition - failed;
+    return nextPosition < order.length && row < (long) (nextBatch + window.length) * imagesPerBatch;
+  }
+
+  /** Gives rows to the decoded images at the frontier, in order. Call with the lock held. */
+  private void advance() {
+    while (frontier < order.length && decoded.containsKey(frontier)) {
+      PlanarImage image = decoded.remove(frontier);
+      if (image != null) {
+        int b = kept / imagesPerBatch;
+        Slot slot = window[b % window.length];
+        if (kept % imagesPerBatch == 0) {
+          begin(slot, b);
+        }
+        slot.assigned++;
+        toRender.add(new Row(image, order[frontier], slot, kept % imagesPerBatch));
+        kept++;
+      }
+      frontier++;
+    }
+    if (frontier == order.length && kept % imagesPerBatch != 0) {
+      // The last batch is short: it is complete once its rows are rendered.
+      completeIfDone(window[(kept / imagesPerBatch) % window.length]);
+    }
+  }
+
   private void begin(Slot slot, int batchIndex) {
     slot.batchIndex = batchIndex;
     slot.batch = pool.take();
-    slot.images = Math.min(imagesPerBatch, order.length - batchIndex * imagesPerBatch);
-    slot.remaining = slot.images;
-    slot.ok = new boolean[slot.images];
+    slot.assigned = 0;
+    slot.rendered = 0;
     slot.ready = false;
   }
 
-  /** Decodes and renders one image into its rows; false if the image had to be skipped. */
-  private boolean fill(Batch batch, int row, int index, Preprocessor pre) {
-    int rows = renderer.rowsPerImage();
-    int at = row * rows * renderer.rowSize();
+  /**
+   * Decodes and preprocesses one image into an image of its own (the preprocessor's output is
+   * overwritten by its next image, and this one may wait for its row); null, and logged, if it has
+   * to be skipped.
+   */
+  private PlanarImage decode(int index, Preprocessor pre) {
+    PlanarImage out;
     try {
-      PlanarImage image = pre.apply(data.read(index));
-      renderer.render(image, epoch, index, batch.images(), at);
-      Arrays.fill(batch.labels(), row * rows, (row + 1) * rows, data.label(index));
-      return true;
+      out = pre.apply(data.read(index));
     } catch (Exception e) {
       // Whatever a decoder throws on a bad file, the worker lives on and the image is skipped.
       data.unreadable().record(index, data.location(index), e);
-      skipped.incrementAndGet();
-      return false;
+      return null;
+    }
+    PlanarImage copy;
+    synchronized (lock) {
+      copy = spare.poll();
+    }
+    if (copy == null || copy.width() != out.width() || copy.height() != out.height()) {
+      copy = PlanarImage.allocate(out.width(), out.height());
+    }
+    System.arraycopy(out.pixels(), 0, copy.pixels(), 0, copy.pixels().length);
+    return copy;
+  }
+
+  private void render(Row r) {
+    int rows = renderer.rowsPerImage();
+    Batch batch = r.slot().batch;
+    int at = r.row() * rows * renderer.rowSize();
+    renderer.render(r.image(), epoch, r.index(), batch.images(), at);
+    Arrays.fill(batch.labels(), r.row() * rows, (r.row() + 1) * rows, data.label(r.index()));
+    synchronized (lock) {
+      spare.push(r.image());
+      r.slot().rendered++;
+      completeIfDone(r.slot());
     }
   }
 
-  /** Moves real rows over skipped ones, clears the rest, and sets the count. */
-  private void finish(Slot slot) {
-    Batch batch = slot.batch;
-    int rows = renderer.rowsPerImage();
-    int imageFloats = rows * renderer.rowSize();
-    float[] pixels = batch.images();
-    int[] labels = batch.labels();
-    int kept = 0;
-    for (int i = 0; i < slot.images; i++) {
-      if (!slot.ok[i]) {
-        continue;
-      }
-      if (kept != i) {
-        System.arraycopy(pixels, i * imageFloats, pixels, kept * imageFloats, imageFloats);
-        System.arraycopy(labels, i * rows, labels, kept * rows, rows);
-      }
-      kept++;
+  /**
+   * Marks a batch ready when all its rows are rendered: a full batch, or the last one once the
+   * epoch's end is known, its empty rows cleared. Call with the lock held.
+   */
+  private void completeIfDone(Slot slot) {
+    if (slot.ready || slot.batch == null || slot.rendered < slot.assigned) {
+      return;
     }
-    Arrays.fill(pixels, kept * imageFloats, pixels.length, 0f);
-    Arrays.fill(labels, kept * rows, labels.length, -1);
-    batch.setCount(kept * rows);
+    boolean last = frontier == order.length && slot.batchIndex == batchesOf(kept) - 1;
+    if (slot.rendered < imagesPerBatch && !last) {
+      return;
+    }
+    int rows = renderer.rowsPerImage();
+    Batch batch = slot.batch;
+    float[] pixels = batch.images();
+    Arrays.fill(pixels, slot.rendered * rows * renderer.rowSize(), pixels.length, 0f);
+    Arrays.fill(batch.labels(), slot.rendered * rows, batch.labels().length, -1);
+    batch.setCount(slot.rendered * rows);
+    slot.ready = true;
+    lock.notifyAll();
   }
 }

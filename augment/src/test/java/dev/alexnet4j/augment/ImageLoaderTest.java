@@ -144,13 +144,11 @@ class ImageLoaderTest {
         LoaderEpoch run = loader.epoch(epoch, 3);
         Epoch e = drain(run);
         assertEquals(2, run.skipped(), "skipped in epoch " + epoch);
-        assertEquals(6, e.counts().stream().mapToInt(Integer::intValue).sum());
-        // Batches in file order: [c0/0, c0/1, c1/0], [c1/1, trunc, c2/0], [c2/1, notes]
-        assertEquals(List.of(3, 2, 1), e.counts());
-        assertArrayEquals(new int[] {1, 2, -1}, e.labels().get(1), "real rows first");
-        assertArrayEquals(new int[] {2, -1, -1}, e.labels().get(2));
-        float[] tail = Arrays.copyOfRange(e.images().get(2), 3 * 144, 9 * 144);
-        assertArrayEquals(new float[tail.length], tail, "empty rows are zero");
+        // Files in order c0/0, c0/1, c1/0, c1/1, trunc, c2/0, c2/1, notes: the images after a
+        // bad file move up, so both batches are full.
+        assertEquals(List.of(3, 3), e.counts());
+        assertArrayEquals(new int[] {0, 0, 1}, e.labels().get(0));
+        assertArrayEquals(new int[] {1, 2, 2}, e.labels().get(1));
       }
       assertEquals(2, loader.unreadable().count(), "each bad file recorded once");
       assertTrue(
@@ -163,6 +161,94 @@ class ImageLoaderTest {
     }
   }
 
+  /**
+   * {@code good} small JPEG and PNG images over two classes, named so that file order is a/000,
+   * a/001, ..., b/000, ...; returns the folder.
+   */
+  private Path goodImages(int good) throws IOException {
+    for (int i = 0; i < good; i++) {
+      String cls = i < good / 2 ? "a" : "b";
+      String format = i % 2 == 0 ? "jpeg" : "png";
+      TestImages.write(
+          root.resolve(String.format("%s/%03d.%s", cls, i, format.equals("jpeg") ? "jpg" : "png")),
+          TestImages.photo(14 + i % 5, 12 + i % 3, i),
+          format);
+    }
+    return root;
+  }
+
+  @Test
+  void zeroByteFileInSecondPlaceDoesNotShortenABatch() throws IOException {
+    goodImages(96);
+    // Sorts right after a/000.jpg.
+    Files.write(root.resolve("a/000b.jpg"), new byte[0]);
+    ImageFolderDataset data = ImageFolderDataset.scan(root);
+    assertEquals(97, data.size());
+    AugmentSettings s = TestSettings.small("workers = 3, train.shuffle = false");
+    try (ImageLoader loader = ImageLoader.training(data, StatisticsTest.zeroStatistics(16), s)) {
+      LoaderEpoch run = loader.epoch(0, 32);
+      Epoch e = drain(run);
+      assertEquals(List.of(32, 32, 32), e.counts());
+      assertEquals(1, run.skipped());
+      assertEquals(Set.of(1), loader.unreadable().reasons().keySet());
+    }
+  }
+
+  @Test
+  void unreadableFilesAmongGoodOnesCostOnlyThemselves() throws IOException {
+    goodImages(40);
+    byte[] jpeg = TestImages.encode(TestImages.photo(64, 48, 9), "jpeg");
+    byte[] png = TestImages.encode(TestImages.photo(30, 30, 8), "png");
+    Files.write(root.resolve("a/zero1.jpg"), new byte[0]);
+    Files.write(root.resolve("a/zero2.png"), new byte[0]);
+    Files.write(root.resolve("a/cut.jpg"), Arrays.copyOf(jpeg, 300));
+    Files.write(root.resolve("b/cut.png"), Arrays.copyOf(png, png.length / 2));
+    Files.write(root.resolve("b/010-garbage.jpg"), "GIF89a? no: garbage".getBytes());
+    Files.writeString(root.resolve("b/notes.txt"), "not an image");
+    Files.write(root.resolve("a/header.jpg"), Arrays.copyOf(jpeg, 2));
+    Files.write(root.resolve("b/zero3.jpg"), new byte[0]);
+    ImageFolderDataset data = ImageFolderDataset.scan(root);
+    assertEquals(48, data.size());
+    AugmentSettings s = TestSettings.small("prefetch-batches = 2");
+    DatasetStatistics stats = StatisticsTest.zeroStatistics(16);
+    for (int epoch = 0; epoch < 2; epoch++) {
+      Epoch one;
+      Epoch three;
+      LoaderEpoch run;
+      try (ImageLoader loader = ImageLoader.training(data, stats, s.withWorkers(1))) {
+        run = loader.epoch(epoch, 10);
+        one = drain(run);
+        assertEquals(8, loader.unreadable().count(), loader.unreadable().reasons().toString());
+      }
+      assertEquals(8, run.skipped(), "skipped in epoch " + epoch);
+      // 40 readable images in batches of 10: 4 full ones, whatever the shuffle put where.
+      assertEquals(List.of(10, 10, 10, 10), one.counts(), "epoch " + epoch);
+      try (ImageLoader loader = ImageLoader.training(data, stats, s.withWorkers(3))) {
+        run = loader.epoch(epoch, 10);
+        three = drain(run);
+      }
+      assertEquals(8, run.skipped());
+      assertSameEpoch(one, three);
+    }
+  }
+
+  @Test
+  void epochOfUnreadableFilesOnlyHasNoBatch() {
+    FlatDataset data = spy(new FlatDataset(5, 16));
+    try {
+      when(data.read(anyInt())).thenThrow(new IOException("not an image"));
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+    AugmentSettings s = TestSettings.small(PLAIN + "workers = 2");
+    try (ImageLoader loader = ImageLoader.training(data, StatisticsTest.zeroStatistics(16), s);
+        LoaderEpoch run = loader.epoch(0, 2)) {
+      assertFalse(run.hasNext());
+      assertEquals(5, run.skipped());
+      assertThrows(java.util.NoSuchElementException.class, run::next);
+    }
+  }
+
   @Test
   void decoderThatThrowsDoesNotKillTheWorker() throws IOException {
     FlatDataset data = spy(new FlatDataset(9, 16));
@@ -172,12 +258,15 @@ class ImageLoaderTest {
     try (ImageLoader loader = ImageLoader.training(data, StatisticsTest.zeroStatistics(16), s)) {
       LoaderEpoch run = loader.epoch(0, 4);
       Epoch e = drain(run);
-      // Batches [0 1 2 3] [4 5 6 7] [8]: 4 and 7 fail, 5 and 6 move up.
-      assertEquals(List.of(4, 2, 1), e.counts());
+      // 4 and 7 fail, the rest move up: [0 1 2 3] [5 6 8].
+      assertEquals(List.of(4, 3), e.counts());
       assertEquals(2, run.skipped());
       assertEquals(5, (int) e.images().get(1)[0]);
       assertEquals(6, (int) e.images().get(1)[432]);
-      assertEquals(8, (int) e.images().get(2)[0]);
+      assertEquals(8, (int) e.images().get(1)[2 * 432]);
+      assertArrayEquals(new int[] {2, 0, 2, -1}, e.labels().get(1));
+      float[] tail = Arrays.copyOfRange(e.images().get(1), 3 * 432, 4 * 432);
+      assertArrayEquals(new float[tail.length], tail, "the empty row is zero");
     }
     for (int i = 0; i < 9; i++) {
       verify(data, times(1)).read(i);

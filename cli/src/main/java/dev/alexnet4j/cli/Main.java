@@ -3,6 +3,7 @@ package dev.alexnet4j.cli;
 import dev.alexnet4j.api.checkpoint.FileFormatException;
 import dev.alexnet4j.api.checkpoint.WeightsMismatchException;
 import dev.alexnet4j.api.config.ConfigurationException;
+import dev.alexnet4j.api.train.NoTrainingStepException;
 import dev.alexnet4j.api.train.NonFiniteException;
 import dev.alexnet4j.augment.DatasetException;
 import java.io.PrintWriter;
@@ -81,7 +82,8 @@ public final class Main implements Runnable {
           || t instanceof DatasetException
           || t instanceof WeightsMismatchException
           || t instanceof FileFormatException
-          || t instanceof NonFiniteException) {
+          || t instanceof NonFiniteException
+          || t instanceof NoTrainingStepException) {
         return t.getMessage();
       }
       if (t instanceof NoSuchFileException n) {

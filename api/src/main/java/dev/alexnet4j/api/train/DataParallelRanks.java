@@ -25,6 +25,7 @@ final class DataParallelRanks {
   private final int syncEvery;
   private final FloatBuffer flags = direct(2);
   private final FloatBuffer sums = direct(4);
+  private final FloatBuffer count = direct(1);
   private GradientBuffer gradients;
   // Weights and momentum end to end, for the broadcast and the sync-every averaging: allocated
   // once, as direct memory is freed only when the collector gets to it.
@@ -144,6 +145,16 @@ final class DataParallelRanks {
     }
     return new Evaluation(
         total, sums.get(1) / total, sums.get(2) / total, (double) sums.get(3) / total);
+  }
+
+  /** The sum of a count over the ranks (exact up to 2^24, plenty for files skipped). */
+  long sum(long local) {
+    if (!distributed()) {
+      return local;
+    }
+    count.put(0, local);
+    collective.allreduceSum(count, 1);
+    return (long) count.get(0);
   }
 
   private static int count(Map<String, NpyArray> arrays) {

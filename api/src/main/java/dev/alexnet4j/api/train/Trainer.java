@@ -204,7 +204,7 @@ public final class Trainer implements AutoCloseable {
     String reason = "finished " + settings.epochs() + " epochs";
     try {
       while (epoch < settings.epochs()) {
-        EpochReport report = runEpoch(train, validation);
+        EpochReport report = runEpoch(train, wholeTrain.size(), validation);
         if (report == null) {
           saveCheckpoint(Double.NaN);
           reason = "stopped at step " + step + " on request";
@@ -221,18 +221,18 @@ public final class Trainer implements AutoCloseable {
     return last;
   }
 
-  private EpochReport runEpoch(DataSource train, DataSource validation) {
+  private EpochReport runEpoch(DataSource train, long wholeSize, DataSource validation) {
     int batch = model.inputShape().batch();
     int batchesInEpoch = Math.toIntExact(train.size() / batch);
     if (batchesInEpoch == 0) {
-      throw new IllegalArgumentException(
+      throw new NoTrainingStepException(
           "the training set has " + train.size() + " samples, fewer than one batch of " + batch);
     }
     long started = System.nanoTime();
     if (batchInEpoch == 0) {
       epochCounter.reset();
     }
-    int skippedFiles;
+    long skippedFiles;
     try (BatchIterator batches = train.epoch(epoch, batch)) {
       // After a stop mid-epoch, the data order is the same; skip what was already trained on.
       for (int skipped = 0; skipped < batchInEpoch && batches.hasNext(); skipped++) {
@@ -267,10 +267,34 @@ public final class Trainer implements AutoCloseable {
           lastEnd = System.nanoTime();
         }
       }
+      if (!stopRequested) {
+        // Try the rest of the epoch too, so the count of unreadable files is the epoch's.
+        while (batches.hasNext()) {
+          batches.next().close();
+        }
+      }
       skippedFiles = batches.skipped();
     }
     if (stopRequested) {
       return null;
+    }
+    skippedFiles = ranks.sum(skippedFiles);
+    if (batchInEpoch == 0) {
+      // Every epoch would end the same way: fail rather than report a run that learnt nothing.
+      throw new NoTrainingStepException(
+          "epoch "
+              + epoch
+              + " trained no step: "
+              + (skippedFiles > 0
+                  ? skippedFiles
+                      + " of "
+                      + wholeSize
+                      + " training images could not be read (the log names each and why),"
+                      + " and the rest"
+                  : "the " + wholeSize + " training images")
+              + " do not fill one batch of "
+              + batch * ranks.worldSize()
+              + "; fix or remove the unreadable files, or lower the batch size");
     }
     Evaluation val =
         validation == null

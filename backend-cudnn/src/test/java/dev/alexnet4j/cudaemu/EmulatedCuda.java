@@ -9,8 +9,11 @@ package dev.alexnet4j.cudaemu;
  * documentation; never GPU numerics or speed.
  */
 public final class EmulatedCuda {
-  /** Set by the build's emulated test executions; never by a user's run. */
-  public static final String PROPERTY = "alexnet4j.cuda.emulated";
+  /**
+   * Set by the build's emulated test executions; never by a user's run. Outside the {@code
+   * alexnet4j} namespace, which the config validator checks against the known keys.
+   */
+  public static final String PROPERTY = "alexnet4j-test.cuda-emulated";
 
   private EmulatedCuda() {}
 

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * The NCCL collective on the emulated CUDA stack (module cuda-emulator): {@code mpirun} starts 2 or
  * 4 JVMs whose org.bytedeco JNI bridges load the emulated {@code libcudart.so.11.0}, {@code
  * libcuda.so.1} and {@code libnccl.so.2} through {@code LD_LIBRARY_PATH}, which the ranks inherit.
- * Runs only in the emulated GPU execution ({@code alexnet4j.cuda.emulated=true}); it proves our
+ * Runs only in the emulated GPU execution ({@code alexnet4j-test.cuda-emulated=true}); it proves our
  * bootstrap, staging, JNI marshalling and the watchdog's abort, nothing about a GPU's numerics or
  * NCCL's speed. Each rank exits non-zero when the emulator reports a leak at exit
  * (ALEXNET4J_CUDA_EMU_LEAKS=fail, inherited too).
@@ -36,8 +36,8 @@ class NcclCollectiveEmulatedTest {
   @BeforeEach
   void requireEmulatorAndMpi() {
     assumeTrue(
-        Boolean.getBoolean("alexnet4j.cuda.emulated"),
-        "skipped: runs only on the emulated CUDA stack (alexnet4j.cuda.emulated=true)");
+        Boolean.getBoolean("alexnet4j-test.cuda-emulated"),
+        "skipped: runs only on the emulated CUDA stack (alexnet4j-test.cuda-emulated=true)");
     Optional<String> mpi = MpiLauncher.whyUnavailable();
     assumeTrue(mpi.isEmpty(), () -> "skipped, Open MPI is missing: " + mpi.orElse(""));
     Optional<String> nccl = BytedecoNcclCalls.whyNotLoadable();

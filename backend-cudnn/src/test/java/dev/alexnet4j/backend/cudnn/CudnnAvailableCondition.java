@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * test executions and the GPU machine's script always set it.
  */
 public final class CudnnAvailableCondition implements ExecutionCondition {
-  static final String REQUIRED = "alexnet4j.gpu.required";
+  static final String REQUIRED = "alexnet4j-test.gpu-required";
 
   @Override
   public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {

@@ -149,6 +149,8 @@ const char* emu_device_name(int device) {
 
 int emu_device_valid(int device) { return device >= 0 && device < state().devices; }
 
+int emu_device_compute_capability(int device) { return emu_device_valid(device) ? 80 : -1; }
+
 int emu_current_device(void) { return current_device; }
 
 int emu_set_current_device(int device) {

@@ -32,6 +32,10 @@ EMU_EXPORT size_t emu_device_memory_used(int device);
 // The name every emulated device reports, e.g. "alexnet4j emulated CUDA device 1 (host memory)".
 EMU_EXPORT const char* emu_device_name(int device);
 EMU_EXPORT int emu_device_valid(int device);
+// The device's compute capability as major * 10 + minor: 80 (8.0, an A100's) for every emulated
+// device, what the runtime's cudaGetDeviceProperties reports; -1 when the device does not exist.
+// The driver checks a cubin's sm_XY target against it.
+EMU_EXPORT int emu_device_compute_capability(int device);
 
 // The calling thread's current device (0 until set), as cudaSetDevice keeps it per host thread.
 EMU_EXPORT int emu_current_device(void);

@@ -3,6 +3,7 @@
 // synchronously. The context of every call is the current device's primary context, as the runtime
 // API sets it; a module belongs to the device that was current when it was loaded.
 #include <atomic>
+#include <cstdio>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -74,6 +75,23 @@ std::string field(const std::string& image, const std::string& key) {
     if (line.compare(0, key.size() + 1, key + " ") == 0) return line.substr(key.size() + 1);
   }
   return "";
+}
+
+// 0 when a module with this `.target` can run on `device`. PTX (compute_XY) is JIT-compiled by
+// the driver and always accepted here; a cubin (sm_XY) runs only on the same major compute
+// capability with a minor no lower than its own (CUDA's binary compatibility), else
+// CUDA_ERROR_NO_BINARY_FOR_GPU, as a real driver answers.
+CUresult check_target(const std::string& target, int device) {
+  int arch = 0;
+  char rest = 0;
+  if (sscanf(target.c_str(), "sm_%d%c", &arch, &rest) != 1) return CUDA_SUCCESS;
+  int capability = emu_device_compute_capability(device);
+  if (arch / 10 == capability / 10 && arch % 10 <= capability % 10) return CUDA_SUCCESS;
+  emu_log(LIB,
+          "cuModuleLoadData: the cubin is for %s, device %d has compute capability %d.%d "
+          "(a cubin runs only on the same major version and a minor at least its own)",
+          target.c_str(), device, capability / 10, capability % 10);
+  return CUDA_ERROR_NO_BINARY_FOR_GPU;
 }
 
 CUresult refuse_image(const char* why) {
@@ -191,6 +209,8 @@ EMU_EXPORT CUresult cuModuleLoadData(CUmodule* module, const void* image) {
   if (img.size() < 5 || img.compare(img.size() - 5, 5, ".end\n") != 0) {
     return refuse_image("the emulator image is truncated (no .end line)");
   }
+  CUresult target = check_target(field(img, ".target"), device);
+  if (target != CUDA_SUCCESS) return target;
   std::string ours = "fnv1a64:" +
                      emu_image::hex64(emu_image::fnv1a64(kernels_source(), kernels_size())) +
                      " bytes:" + std::to_string(kernels_size());

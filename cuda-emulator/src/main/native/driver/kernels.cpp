@@ -167,6 +167,7 @@ struct Signature<void (*)(Args...)> {
 const emu_kernel kKernels[] = {
     EMU_KERNEL(fill_f32),
     EMU_KERNEL(multiply_f32),
+    EMU_KERNEL(exp_f32),
     EMU_KERNEL(dropout_forward),
     EMU_KERNEL(sgd_update),
     EMU_KERNEL(cross_entropy_gradient),

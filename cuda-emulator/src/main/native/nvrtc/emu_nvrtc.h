@@ -44,6 +44,10 @@ EMU_EXPORT nvrtcResult nvrtcCompileProgram(nvrtcProgram prog, int numOptions,
                                            const char* const* options);
 EMU_EXPORT nvrtcResult nvrtcGetPTXSize(nvrtcProgram prog, size_t* ptxSizeRet);
 EMU_EXPORT nvrtcResult nvrtcGetPTX(nvrtcProgram prog, char* ptx);
+// The cubin of a compile for a real architecture (sm_XY); a compile for a virtual one (compute_XY)
+// has none: its size is 0, as NVIDIA documents.
+EMU_EXPORT nvrtcResult nvrtcGetCUBINSize(nvrtcProgram prog, size_t* cubinSizeRet);
+EMU_EXPORT nvrtcResult nvrtcGetCUBIN(nvrtcProgram prog, char* cubin);
 EMU_EXPORT nvrtcResult nvrtcGetProgramLogSize(nvrtcProgram prog, size_t* logSizeRet);
 EMU_EXPORT nvrtcResult nvrtcGetProgramLog(nvrtcProgram prog, char* log);
 

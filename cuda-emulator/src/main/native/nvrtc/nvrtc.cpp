@@ -2,6 +2,8 @@
 // it was built with (byte for byte), checks the options as NVRTC would, and returns as "PTX" an
 // image (emu_image.h) that the emulated driver, which has the same kernels.cu compiled in as C++,
 // loads and runs. Any other source fails with NVRTC_ERROR_COMPILATION and a log that says why.
+// A compile for a real architecture (-arch=sm_XY) also yields a "cubin": the same image with
+// `.target sm_XY`, which the emulated driver loads only on a device that can run that binary.
 #include <cstring>
 #include <new>
 #include <string>
@@ -20,6 +22,7 @@ struct _nvrtcProgram {
   std::string name;
   std::string log;
   std::string ptx;
+  std::string cubin;  // empty unless compiled for a real architecture (sm_XY)
   bool compiled = false;
 };
 
@@ -59,6 +62,7 @@ bool starts_with(const std::string& s, const char* prefix) {
 
 struct Options {
   int arch = kDefaultArch;
+  bool real = false;  // sm_XY (PTX and a cubin) rather than compute_XY (PTX only), NVRTC's default
   bool fmad = true;
   std::string listing;  // as given, for the image
 };
@@ -103,14 +107,15 @@ std::string parse_options(int count, const char* const* options, Options* o) {
     if (valued("--gpu-architecture", "-arch")) {
       int arch = 0;
       char rest = 0;
-      if ((sscanf(value.c_str(), "compute_%d%c", &arch, &rest) != 1 &&
-           sscanf(value.c_str(), "sm_%d%c", &arch, &rest) != 1) ||
+      bool real = sscanf(value.c_str(), "sm_%d%c", &arch, &rest) == 1;
+      if ((!real && sscanf(value.c_str(), "compute_%d%c", &arch, &rest) != 1) ||
           !supported_arch(arch)) {
         return "nvrtc: error: invalid value for --gpu-architecture (-arch): '" + value +
                "' (NVRTC " + std::to_string(EMU_NVRTC_MAJOR) + "." +
                std::to_string(EMU_NVRTC_MINOR) + " knows compute_35 ... compute_87)";
       }
       o->arch = arch;
+      o->real = real;
     } else if (valued("--fmad", "-fmad")) {
       if (!boolean(value, &o->fmad)) return "nvrtc: error: invalid value for --fmad: '" + value + "'";
     } else if (valued("--ftz", "-ftz") || valued("--prec-sqrt", "-prec-sqrt") ||
@@ -141,7 +146,8 @@ std::string parse_options(int count, const char* const* options, Options* o) {
   return "";
 }
 
-std::string make_image(const _nvrtcProgram& p, const Options& o) {
+// `target` is compute_XY for the PTX stand-in, sm_XY for the cubin stand-in.
+std::string make_image(const _nvrtcProgram& p, const Options& o, const std::string& target) {
   std::string image = EMU_IMAGE_MAGIC "\n";
   image += "// Not PTX: the alexnet4j CUDA emulator's stand-in for it. Only the emulated driver\n";
   image += "// (libcuda.so.1) built from the same kernels.cu can load it; it runs that kernels.cu\n";
@@ -150,7 +156,7 @@ std::string make_image(const _nvrtcProgram& p, const Options& o) {
   image += ".program " + p.name + "\n";
   image += ".source fnv1a64:" + emu_image::hex64(emu_image::fnv1a64(p.source.data(), p.source.size())) +
            " bytes:" + std::to_string(p.source.size()) + "\n";
-  image += ".target compute_" + std::to_string(o.arch) + "\n";
+  image += ".target " + target + "\n";
   image += std::string(".fmad ") + (o.fmad ? "true" : "false") + "\n";
   image += ".options " + o.listing + "\n";
   for (const std::string& e : emu_image::kernel_entries(p.source.data(), p.source.size()))
@@ -252,6 +258,7 @@ EMU_EXPORT nvrtcResult nvrtcCompileProgram(nvrtcProgram prog, int numOptions,
   }
   p->compiled = false;
   p->ptx.clear();
+  p->cubin.clear();
   Options o;
   std::string error = parse_options(numOptions, options, &o);
   if (!error.empty()) {
@@ -278,7 +285,8 @@ EMU_EXPORT nvrtcResult nvrtcCompileProgram(nvrtcProgram prog, int numOptions,
     return NVRTC_ERROR_COMPILATION;
   }
   p->log.clear();
-  p->ptx = make_image(*p, o);
+  p->ptx = make_image(*p, o, "compute_" + std::to_string(o.arch));
+  if (o.real) p->cubin = make_image(*p, o, "sm_" + std::to_string(o.arch));
   p->compiled = true;
   return NVRTC_SUCCESS;
 }
@@ -306,6 +314,43 @@ EMU_EXPORT nvrtcResult nvrtcGetPTX(nvrtcProgram prog, char* ptx) {
     return NVRTC_ERROR_INVALID_PROGRAM;
   }
   memcpy(ptx, p->ptx.c_str(), p->ptx.size() + 1);
+  return NVRTC_SUCCESS;
+}
+
+EMU_EXPORT nvrtcResult nvrtcGetCUBINSize(nvrtcProgram prog, size_t* cubinSizeRet) {
+  _nvrtcProgram* p = program(prog, "nvrtcGetCUBINSize");
+  if (p == nullptr) return NVRTC_ERROR_INVALID_PROGRAM;
+  if (cubinSizeRet == nullptr) return NVRTC_ERROR_INVALID_INPUT;
+  if (!p->compiled) {
+    emu_log(LIB, "nvrtcGetCUBINSize(%s): the program has not been compiled successfully",
+            p->name.c_str());
+    return NVRTC_ERROR_INVALID_PROGRAM;
+  }
+  // NVIDIA: "set to 0 if the value specified to -arch is a virtual architecture". The image is
+  // text; its terminating NUL is part of the cubin so that the driver, which gets the bytes as
+  // they are (no length), can find its end.
+  *cubinSizeRet = p->cubin.empty() ? 0 : p->cubin.size() + 1;
+  return NVRTC_SUCCESS;
+}
+
+EMU_EXPORT nvrtcResult nvrtcGetCUBIN(nvrtcProgram prog, char* cubin) {
+  _nvrtcProgram* p = program(prog, "nvrtcGetCUBIN");
+  if (p == nullptr) return NVRTC_ERROR_INVALID_PROGRAM;
+  if (cubin == nullptr) return NVRTC_ERROR_INVALID_INPUT;
+  if (!p->compiled) {
+    emu_log(LIB, "nvrtcGetCUBIN(%s): the program has not been compiled successfully",
+            p->name.c_str());
+    return NVRTC_ERROR_INVALID_PROGRAM;
+  }
+  if (p->cubin.empty()) {
+    // NVIDIA documents only that no cubin is available; a refusal is the safe reading.
+    emu_log(LIB,
+            "nvrtcGetCUBIN(%s): no cubin: the program was compiled for a virtual architecture "
+            "(compute_XY); compile with -arch=sm_XY for one",
+            p->name.c_str());
+    return NVRTC_ERROR_INVALID_INPUT;
+  }
+  memcpy(cubin, p->cubin.c_str(), p->cubin.size() + 1);
   return NVRTC_SUCCESS;
 }
 

@@ -1,6 +1,7 @@
 // The emulated CUDA runtime API: devices, memory, copies, streams and the last error, on the core.
 // Semantics follow NVIDIA's CUDA runtime API reference; every refusal says why through emu_log
 // (the core's range checks log their own refusals) and sets the calling thread's last error.
+#include <atomic>
 #include <cstdarg>
 #include <cstddef>
 #include <cstdio>
@@ -12,6 +13,14 @@
 static_assert(sizeof(struct cudaDeviceProp) == 728, "CUDA 11 cudaDeviceProp is 728 bytes");
 static_assert(offsetof(struct cudaDeviceProp, totalGlobalMem) == 288, "cudaDeviceProp layout");
 static_assert(offsetof(struct cudaDeviceProp, major) == 360, "cudaDeviceProp layout");
+
+// What a cudaEvent_t points to. Never freed: a destroyed event's address is not handed out again,
+// so a later use of it is recognised (the core no longer lists it as a live "cudaEvent_t").
+struct CUevent_st {
+  int device;          // the device current when it was created
+  unsigned int flags;  // cudaEventCreateWithFlags' flags
+  std::atomic<bool> recorded;
+};
 
 namespace {
 
@@ -128,6 +137,19 @@ cudaError_t check_stream(const char* call, cudaStream_t stream) {
 
 size_t extent_2d(size_t pitch, size_t width, size_t height) {
   return height == 0 ? 0 : pitch * (height - 1) + width;
+}
+
+constexpr const char* kEventKind = "cudaEvent_t";
+
+// The live event `event` names; nullptr (logged, last error set to 400) for NULL, a destroyed
+// event or anything never created here.
+CUevent_st* live_event(const char* call, cudaEvent_t event) {
+  if (event == nullptr || !emu_handle_live(kEventKind, event, nullptr)) {
+    fail(cudaErrorInvalidResourceHandle,
+         "%s: event %p is not a live event (destroyed, or never created)", call, (void*)event);
+    return nullptr;
+  }
+  return event;
 }
 
 }  // namespace
@@ -487,6 +509,78 @@ cudaError_t cudaStreamSynchronize(cudaStream_t stream) {
                 (void*)stream);
   }
   return cudaSuccess;  // its work completed when it was enqueued
+}
+
+// Makes later work on `stream` wait for the last record of `event`, which may belong to another
+// device (that is what it is for). An event never recorded is no wait at all, as the reference
+// says; the emulator's streams have finished everything when it is called, so it orders nothing.
+cudaError_t cudaStreamWaitEvent(cudaStream_t stream, cudaEvent_t event, unsigned int flags) {
+  cudaError_t error = check_stream("cudaStreamWaitEvent", stream);
+  if (error != cudaSuccess) return error;
+  if (live_event("cudaStreamWaitEvent", event) == nullptr) return cudaErrorInvalidResourceHandle;
+  if (flags != cudaEventWaitDefault && flags != cudaEventWaitExternal) {
+    return fail(cudaErrorInvalidValue, "cudaStreamWaitEvent: flags 0x%x are not cudaEventWait*",
+                flags);
+  }
+  return cudaSuccess;
+}
+
+// ---- events -------------------------------------------------------------------------------------
+
+cudaError_t cudaEventCreate(cudaEvent_t* event) {
+  return cudaEventCreateWithFlags(event, cudaEventDefault);
+}
+
+// An event of the current device. cudaEventInterprocess needs cudaEventDisableTiming.
+cudaError_t cudaEventCreateWithFlags(cudaEvent_t* event, unsigned int flags) {
+  if (event == nullptr) return fail(cudaErrorInvalidValue, "cudaEventCreate: event is NULL");
+  if (no_device()) return fail_no_device("cudaEventCreate");
+  const unsigned int known = cudaEventBlockingSync | cudaEventDisableTiming | cudaEventInterprocess;
+  if ((flags & ~known) != 0 ||
+      ((flags & cudaEventInterprocess) != 0 && (flags & cudaEventDisableTiming) == 0)) {
+    return fail(cudaErrorInvalidValue,
+                "cudaEventCreateWithFlags: flags 0x%x (cudaEventInterprocess needs "
+                "cudaEventDisableTiming; no others are known)",
+                flags);
+  }
+  CUevent_st* e = new CUevent_st{emu_current_device(), flags, {false}};
+  emu_handle_add(kEventKind, e, e->device);
+  *event = e;
+  return cudaSuccess;
+}
+
+// The event and the stream must be of the same device (the stream NULL: the current device's
+// default stream); otherwise cudaErrorInvalidResourceHandle, as a real runtime answers.
+cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t stream) {
+  CUevent_st* e = live_event("cudaEventRecord", event);
+  if (e == nullptr) return cudaErrorInvalidResourceHandle;
+  cudaError_t error = check_stream("cudaEventRecord", stream);
+  if (error != cudaSuccess) return error;
+  int device = emu_stream_device(emu_cudart_stream(stream));
+  if (device != e->device) {
+    return fail(cudaErrorInvalidResourceHandle,
+                "cudaEventRecord: event %p of device %d recorded on stream %p of device %d",
+                (void*)event, e->device, (void*)stream, device);
+  }
+  e->recorded = true;
+  return cudaSuccess;
+}
+
+// Recorded work has always completed here; an event never recorded counts as complete too.
+cudaError_t cudaEventQuery(cudaEvent_t event) {
+  return live_event("cudaEventQuery", event) == nullptr ? cudaErrorInvalidResourceHandle
+                                                        : cudaSuccess;
+}
+
+cudaError_t cudaEventSynchronize(cudaEvent_t event) {
+  return live_event("cudaEventSynchronize", event) == nullptr ? cudaErrorInvalidResourceHandle
+                                                              : cudaSuccess;
+}
+
+cudaError_t cudaEventDestroy(cudaEvent_t event) {
+  if (live_event("cudaEventDestroy", event) == nullptr) return cudaErrorInvalidResourceHandle;
+  emu_handle_remove(kEventKind, event);
+  return cudaSuccess;
 }
 
 // ---- errors -------------------------------------------------------------------------------------

@@ -50,6 +50,17 @@ typedef struct CUstream_st* cudaStream_t;
 #define cudaStreamLegacy ((cudaStream_t)0x1)
 #define cudaStreamPerThread ((cudaStream_t)0x2)
 
+// An event is an opaque pointer too, to a record of the runtime's own (its device, flags and
+// whether it was ever recorded), tracked by the core as a handle of kind "cudaEvent_t" so that a
+// leaked event is reported and a destroyed one refused.
+typedef struct CUevent_st* cudaEvent_t;
+#define cudaEventDefault 0x00
+#define cudaEventBlockingSync 0x01
+#define cudaEventDisableTiming 0x02
+#define cudaEventInterprocess 0x04
+#define cudaEventWaitDefault 0x00
+#define cudaEventWaitExternal 0x01
+
 typedef struct CUuuid_st {
   char bytes[16];
 } cudaUUID_t;
@@ -175,6 +186,18 @@ EMU_EXPORT cudaError_t cudaMemsetAsync(void* devPtr, int value, size_t count, cu
 EMU_EXPORT cudaError_t cudaStreamCreate(cudaStream_t* pStream);
 EMU_EXPORT cudaError_t cudaStreamDestroy(cudaStream_t stream);
 EMU_EXPORT cudaError_t cudaStreamSynchronize(cudaStream_t stream);
+EMU_EXPORT cudaError_t cudaStreamWaitEvent(cudaStream_t stream, cudaEvent_t event,
+                                           unsigned int flags);
+
+// ---- events ----
+// Streams complete their work at enqueue, so a recorded event has always completed: these calls
+// check handles, devices and flags as the runtime API reference rules, and order nothing.
+EMU_EXPORT cudaError_t cudaEventCreate(cudaEvent_t* event);
+EMU_EXPORT cudaError_t cudaEventCreateWithFlags(cudaEvent_t* event, unsigned int flags);
+EMU_EXPORT cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t stream);
+EMU_EXPORT cudaError_t cudaEventQuery(cudaEvent_t event);
+EMU_EXPORT cudaError_t cudaEventSynchronize(cudaEvent_t event);
+EMU_EXPORT cudaError_t cudaEventDestroy(cudaEvent_t event);
 
 // ---- errors ----
 EMU_EXPORT cudaError_t cudaGetLastError(void);

@@ -21,4 +21,12 @@ JNIEXPORT jint JNICALL Java_dev_alexnet4j_cudaemu_EmulatedCuda_deviceCount(JNIEn
   return emu_device_count();
 }
 
+// Bytes of device memory live on `device` (what cudaMalloc handed out and cudaFree has not taken
+// back); -1 for a device that does not exist.
+JNIEXPORT jlong JNICALL Java_dev_alexnet4j_cudaemu_EmulatedCuda_memoryUsed0(JNIEnv*, jclass,
+                                                                           jint device) {
+  if (!emu_device_valid(device)) return -1;
+  return (jlong)emu_device_memory_used(device);
+}
+
 }  // extern "C"

@@ -37,6 +37,10 @@ cudaStream_t stream_of(JNIEnv* env, jobject stream) {
   return (cudaStream_t)emu_jni_native_pointer(env, stream);
 }
 
+cudaEvent_t event_of(JNIEnv* env, jobject event) {
+  return (cudaEvent_t)emu_jni_native_pointer(env, event);
+}
+
 // JCuda's cudaMemcpy and cudaMemcpyAsync natives accept only the four explicit directions.
 bool explicit_kind(jint kind) {
   return kind == cudaMemcpyHostToHost || kind == cudaMemcpyHostToDevice ||
@@ -382,6 +386,61 @@ JNIEXPORT jint JNICALL Java_jcuda_runtime_JCuda_cudaStreamDestroyNative(JNIEnv* 
 JNIEXPORT jint JNICALL Java_jcuda_runtime_JCuda_cudaStreamSynchronizeNative(JNIEnv* env, jclass,
                                                                             jobject stream) {
   return cudaStreamSynchronize(stream_of(env, stream));
+}
+
+JNIEXPORT jint JNICALL Java_jcuda_runtime_JCuda_cudaStreamWaitEventNative(JNIEnv* env, jclass,
+                                                                          jobject stream,
+                                                                          jobject event,
+                                                                          jint flags) {
+  if (null_argument(env, event, "event", "cudaStreamWaitEvent")) return kJCudaInternalError;
+  return cudaStreamWaitEvent(stream_of(env, stream), event_of(env, event), (unsigned int)flags);
+}
+
+// ---- events ----
+
+JNIEXPORT jint JNICALL Java_jcuda_runtime_JCuda_cudaEventCreateNative(JNIEnv* env, jclass,
+                                                                      jobject event) {
+  if (null_argument(env, event, "event", "cudaEventCreate")) return kJCudaInternalError;
+  cudaEvent_t e = nullptr;
+  jint result = cudaEventCreate(&e);
+  emu_jni_set_pointer(env, event, (void*)e);
+  return result;
+}
+
+JNIEXPORT jint JNICALL Java_jcuda_runtime_JCuda_cudaEventCreateWithFlagsNative(JNIEnv* env,
+                                                                               jclass,
+                                                                               jobject event,
+                                                                               jint flags) {
+  if (null_argument(env, event, "event", "cudaEventCreateWithFlags")) return kJCudaInternalError;
+  cudaEvent_t e = nullptr;
+  jint result = cudaEventCreateWithFlags(&e, (unsigned int)flags);
+  emu_jni_set_pointer(env, event, (void*)e);
+  return result;
+}
+
+JNIEXPORT jint JNICALL Java_jcuda_runtime_JCuda_cudaEventRecordNative(JNIEnv* env, jclass,
+                                                                      jobject event,
+                                                                      jobject stream) {
+  if (null_argument(env, event, "event", "cudaEventRecord")) return kJCudaInternalError;
+  return cudaEventRecord(event_of(env, event), stream_of(env, stream));
+}
+
+JNIEXPORT jint JNICALL Java_jcuda_runtime_JCuda_cudaEventQueryNative(JNIEnv* env, jclass,
+                                                                     jobject event) {
+  if (null_argument(env, event, "event", "cudaEventQuery")) return kJCudaInternalError;
+  return cudaEventQuery(event_of(env, event));
+}
+
+JNIEXPORT jint JNICALL Java_jcuda_runtime_JCuda_cudaEventSynchronizeNative(JNIEnv* env, jclass,
+                                                                           jobject event) {
+  if (null_argument(env, event, "event", "cudaEventSynchronize")) return kJCudaInternalError;
+  return cudaEventSynchronize(event_of(env, event));
+}
+
+JNIEXPORT jint JNICALL Java_jcuda_runtime_JCuda_cudaEventDestroyNative(JNIEnv* env, jclass,
+                                                                       jobject event) {
+  if (null_argument(env, event, "event", "cudaEventDestroy")) return kJCudaInternalError;
+  return cudaEventDestroy(event_of(env, event));
 }
 
 // ---- errors ----

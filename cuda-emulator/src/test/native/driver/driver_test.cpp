@@ -62,6 +62,27 @@ static nvrtcResult compile(const std::string& source, std::vector<const char*> o
   return r;
 }
 
+// The cubin of a compile (nvrtcGetCUBINSize/nvrtcGetCUBIN, as CudaCalls.compileToCubin asks);
+// "" when NVRTC has none (a virtual architecture).
+static std::string cubin_of(const std::vector<const char*>& options) {
+  nvrtcProgram p = nullptr;
+  CHECK(nvrtcCreateProgram(&p, kernels_cu().c_str(), "kernels.cu", 0, nullptr, nullptr) ==
+        NVRTC_SUCCESS);
+  CHECK(nvrtcCompileProgram(p, (int)options.size(), options.data()) == NVRTC_SUCCESS);
+  size_t size = 1;
+  CHECK(nvrtcGetCUBINSize(p, &size) == NVRTC_SUCCESS);
+  std::string cubin(size, '\0');
+  if (size > 0) {
+    CHECK(nvrtcGetCUBIN(p, &cubin[0]) == NVRTC_SUCCESS);
+    CHECK(cubin[size - 1] == '\0');
+  } else {
+    char none[1];
+    CHECK(nvrtcGetCUBIN(p, none) == NVRTC_ERROR_INVALID_INPUT);
+  }
+  CHECK(nvrtcDestroyProgram(&p) == NVRTC_SUCCESS);
+  return cubin;
+}
+
 static unsigned lowbias32(unsigned x) {
   x ^= x >> 16;
   x *= 0x7feb352du;
@@ -90,6 +111,17 @@ static void test_nvrtc() {
         NVRTC_SUCCESS);
   CHECK(compile(kernels_cu(), {}, nullptr, nullptr) == NVRTC_SUCCESS);
 
+  // A cubin only for a real architecture, recording it; PTX is there either way.
+  std::string cubin = cubin_of({"--gpu-architecture=sm_80", "--fmad=false"});
+  CHECK(cubin.find(".target sm_80\n") != std::string::npos);
+  CHECK(cubin.find(".entry fill_f32\n") != std::string::npos);
+  CHECK(compile(kernels_cu(), {"-arch", "sm_86"}, &ptx, nullptr) == NVRTC_SUCCESS);
+  CHECK(ptx.find(".target compute_86\n") != std::string::npos);
+  CHECK(cubin_of({"--gpu-architecture=compute_80"}).empty());
+  CHECK(cubin_of({}).empty());  // NVRTC's default, compute_52, is virtual
+  CHECK(compile(kernels_cu(), {"--gpu-architecture=sm_90"}, nullptr, &log) ==
+        NVRTC_ERROR_INVALID_OPTION);  // newer than NVRTC 11.7
+
   CHECK(compile(kernels_cu(), {"--gpu-architecture=compute_99"}, nullptr, &log) ==
         NVRTC_ERROR_INVALID_OPTION);
   CHECK(log.find("compute_99") != std::string::npos);
@@ -110,6 +142,7 @@ static void test_nvrtc() {
   CHECK(nvrtcCreateProgram(&p, "x", "x", 0, nullptr, nullptr) == NVRTC_SUCCESS);
   size_t size = 0;
   CHECK(nvrtcGetPTXSize(p, &size) == NVRTC_ERROR_INVALID_PROGRAM);  // not compiled
+  CHECK(nvrtcGetCUBINSize(p, &size) == NVRTC_ERROR_INVALID_PROGRAM);
   CHECK(nvrtcCompileProgram(p, 1, nullptr) == NVRTC_ERROR_INVALID_INPUT);
   nvrtcProgram copy = p;
   CHECK(nvrtcDestroyProgram(&p) == NVRTC_SUCCESS);
@@ -163,6 +196,21 @@ static void test_driver() {
   CHECK(cuModuleLoadData(&m, unknown.c_str()) == CUDA_ERROR_INVALID_IMAGE);
   CHECK(cuModuleLoadData(&m, ptx.substr(0, ptx.size() / 2).c_str()) == CUDA_ERROR_INVALID_IMAGE);
   CHECK(cuModuleLoadData(nullptr, ptx.c_str()) == CUDA_ERROR_INVALID_VALUE);
+
+  // A cubin loads only where its binary runs: the emulated devices are compute 8.0.
+  CHECK(emu_device_compute_capability(0) == 80 && emu_device_compute_capability(99) == -1);
+  for (const char* arch : {"sm_86", "sm_75", "sm_70", "sm_87"}) {
+    std::string other_sm = cubin_of({"-arch", arch});
+    CHECK(cuModuleLoadData(&m, other_sm.data()) == CUDA_ERROR_NO_BINARY_FOR_GPU);
+  }
+  std::string sm90 = cubin_of({"-arch=sm_80"});  // as a newer NVRTC would make for an H100
+  sm90.replace(sm90.find(".target sm_80"), 13, ".target sm_90");
+  CHECK(cuModuleLoadData(&m, sm90.data()) == CUDA_ERROR_NO_BINARY_FOR_GPU);
+  std::string sm80 = cubin_of({"-arch=sm_80", "--fmad=false"});
+  CHECK(cuModuleLoadData(&m, sm80.data()) == CUDA_SUCCESS);
+  CUfunction from_cubin;
+  CHECK(cuModuleGetFunction(&from_cubin, m, "fill_f32") == CUDA_SUCCESS);
+  CHECK(cuModuleUnload(m) == CUDA_SUCCESS);
 
   CHECK(cuModuleLoadData(&m, ptx.c_str()) == CUDA_SUCCESS);
   CUfunction fill, multiply, dropout, sgd, xent, gather, again, none;

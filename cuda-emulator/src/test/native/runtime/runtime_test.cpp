@@ -1,6 +1,7 @@
 // The emulated CUDA runtime's C API: what the real runtime accepts works, what it refuses is
 // refused with the same error, and every error is the thread's last error until read.
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 
@@ -133,6 +134,41 @@ int main() {
   REFUSED(cudaMemcpyPeerAsync(b, 1, a, 3, 16, s1), cudaErrorInvalidDevice);
   CHECK(cudaMemcpyAsync(b, a, 16, cudaMemcpyDeviceToDevice, s0) == cudaSuccess);  // s0: device 0
   CHECK(cudaGetLastError() == cudaSuccess);
+
+  // events: handles of the device current at creation, recorded only on that device's streams,
+  // waited on from any device; a wait on an event never recorded is no wait (the reference's rule)
+  cudaEvent_t e0 = nullptr, e1 = nullptr;
+  CHECK(cudaSetDevice(0) == cudaSuccess);
+  CHECK(cudaEventCreateWithFlags(&e0, cudaEventDisableTiming) == cudaSuccess && e0 != nullptr);
+  CHECK(emu_handle_live("cudaEvent_t", e0, &owner) && owner == 0);
+  CHECK(cudaStreamWaitEvent(s1, e0, 0) == cudaSuccess);  // never recorded: a no-op
+  CHECK(cudaEventQuery(e0) == cudaSuccess && cudaEventSynchronize(e0) == cudaSuccess);
+  CHECK(cudaEventRecord(e0, s0) == cudaSuccess);
+  CHECK(cudaEventRecord(e0, nullptr) == cudaSuccess);  // device 0's default stream
+  REFUSED(cudaEventRecord(e0, s1), cudaErrorInvalidResourceHandle);  // s1 is on device 1
+  CHECK(cudaStreamWaitEvent(s1, e0, cudaEventWaitDefault) == cudaSuccess);  // across devices
+  REFUSED(cudaStreamWaitEvent(s1, e0, 4), cudaErrorInvalidValue);
+  CHECK(cudaSetDevice(1) == cudaSuccess);
+  CHECK(cudaEventCreate(&e1) == cudaSuccess);
+  CHECK(cudaEventRecord(e1, nullptr) == cudaSuccess);  // device 1's default stream now
+  CHECK(cudaEventRecord(e1, s1) == cudaSuccess);
+  REFUSED(cudaEventRecord(e1, s0), cudaErrorInvalidResourceHandle);
+  REFUSED(cudaEventCreateWithFlags(&e1, cudaEventInterprocess), cudaErrorInvalidValue);
+  REFUSED(cudaEventCreateWithFlags(&e1, 0x40), cudaErrorInvalidValue);
+  REFUSED(cudaEventCreate(nullptr), cudaErrorInvalidValue);
+  CHECK(cudaEventDestroy(e0) == cudaSuccess);  // from device 1: allowed
+  CHECK(!emu_handle_live("cudaEvent_t", e0, nullptr));
+  REFUSED(cudaEventDestroy(e0), cudaErrorInvalidResourceHandle);
+  REFUSED(cudaEventRecord(e0, s0), cudaErrorInvalidResourceHandle);
+  REFUSED(cudaStreamWaitEvent(s1, e0, 0), cudaErrorInvalidResourceHandle);
+  REFUSED(cudaEventQuery(e0), cudaErrorInvalidResourceHandle);
+  REFUSED(cudaEventSynchronize(e0), cudaErrorInvalidResourceHandle);
+  REFUSED(cudaEventSynchronize((cudaEvent_t)host), cudaErrorInvalidResourceHandle);
+  REFUSED(cudaStreamWaitEvent(s1, nullptr, 0), cudaErrorInvalidResourceHandle);
+  char* live = emu_live_report();  // an event not yet destroyed is reported as a leak would be
+  CHECK(live != nullptr && strstr(live, "cudaEvent_t") != nullptr);
+  free(live);
+  CHECK(cudaEventDestroy(e1) == cudaSuccess);
 
   // peer access
   int can = -1;

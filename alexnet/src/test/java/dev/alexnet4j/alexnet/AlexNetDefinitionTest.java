@@ -21,7 +21,7 @@ import dev.alexnet4j.api.tensor.Shape;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The shipped AlexNet is the paper's, layer for layer (PAPER.md). */
+/** The shipped AlexNet is the paper's, layer for layer (docs/PAPER.md). */
 class AlexNetDefinitionTest {
   static NetworkSpec parse(String hocon) {
     Config config = Alexnet4j.loadConfig(hocon);

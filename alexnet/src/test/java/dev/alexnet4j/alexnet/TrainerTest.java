@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.inject.Injector;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValueFactory;
 import dev.alexnet4j.api.Alexnet4j;
 import dev.alexnet4j.api.backend.Backend;
+import dev.alexnet4j.api.checkpoint.CheckpointStore;
 import dev.alexnet4j.api.data.Batch;
 import dev.alexnet4j.api.data.BatchIterator;
 import dev.alexnet4j.api.data.DataSource;
@@ -19,13 +21,17 @@ import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.train.EpochReport;
 import dev.alexnet4j.api.train.NoTrainingStepException;
 import dev.alexnet4j.api.train.NonFiniteException;
+import dev.alexnet4j.api.train.StepReport;
 import dev.alexnet4j.api.train.Trainer;
 import dev.alexnet4j.api.train.TrainingListener;
 import dev.alexnet4j.api.train.TrainingSettings;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The trainer applies the paper's update rule and stops on non-finite values. */
 class TrainerTest {
@@ -139,6 +145,11 @@ class TrainerTest {
       assertEquals(0, e.step());
       assertEquals("fc", e.layer());
       assertTrue(e.getMessage().startsWith("step 0: the loss is NaN"), e.getMessage());
+      assertTrue(e.getMessage().contains("(first bad values in layer 'fc')"), e.getMessage());
+      assertTrue(
+          e.getMessage()
+              .contains("Try a lower learning rate: it was 0.1 at this step, so e.g. 0.01"),
+          e.getMessage());
       assertEquals(1, ended.size());
       assertEquals(0, trainer.step(), "the bad step was not applied");
     }
@@ -233,6 +244,70 @@ class TrainerTest {
       @Override
       public void close() {}
     };
+  }
+
+  /**
+   * Listeners hear of each checkpoint before it is written, after every step and epoch it covers: a
+   * log flushed then has no hole when a run is resumed from that checkpoint after a crash.
+   */
+  @Test
+  void listenersHearOfACheckpointBeforeItIsWrittenAndAfterWhatItCovers(@TempDir Path dir)
+      throws IOException {
+    Config config =
+        Alexnet4j.loadConfig(TINY)
+            .withValue("alexnet4j.train.checkpoint.every-steps", ConfigValueFactory.fromAnyRef(1));
+    Injector injector = Alexnet4j.createInjector(config);
+    NetworkSpec spec = injector.getInstance(NetworkParser.class).parse();
+    List<String> events = new ArrayList<>();
+    try (Backend backend = injector.getInstance(Backend.class);
+        Network net = spec.build(backend, backend.devices().get(0), 2, 1);
+        Trainer trainer = new Trainer(backend, net, TrainingSettings.from(config), 1)) {
+      trainer.checkpointTo(new CheckpointStore(dir, 100), "");
+      trainer.addListener(
+          new TrainingListener() {
+            @Override
+            public void stepEnded(StepReport r) {
+              events.add("step " + r.step());
+            }
+
+            @Override
+            public void epochEnded(EpochReport r) {
+              events.add("epoch " + r.epoch());
+            }
+
+            @Override
+            public void checkpointing(long step) {
+              events.add(
+                  "checkpoint "
+                      + step
+                      + (trainer.lastCheckpoint() == null
+                          ? ""
+                          : " after " + trainer.lastCheckpoint().getFileName()));
+            }
+          });
+      InMemoryDataSource data =
+          new InMemoryDataSource(
+              Shape.of(2, 1, 1),
+              new float[] {1, 2, -1, 0.5f, 0.5f, 1, 2, -1},
+              new int[] {0, 1, 1, 0},
+              List.of("a", "b"),
+              0,
+              false);
+      trainer.fit(data, null);
+    }
+    assertEquals(
+        List.of(
+            "step 0",
+            "checkpoint 1",
+            "step 1",
+            "epoch 0",
+            "checkpoint 2 after checkpoint-0000000001.a4j",
+            "step 2",
+            "checkpoint 3 after checkpoint-0000000002.a4j",
+            "step 3",
+            "epoch 1",
+            "checkpoint 4 after checkpoint-0000000003.a4j"),
+        events);
   }
 
   @Test

@@ -1,9 +1,17 @@
 package dev.alexnet4j.api;
 
+import com.google.inject.Binding;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.Stage;
+import com.google.inject.multibindings.MapBinderBinding;
+import com.google.inject.multibindings.MultibinderBinding;
+import com.google.inject.multibindings.MultibindingsTargetVisitor;
+import com.google.inject.multibindings.OptionalBinderBinding;
+import com.google.inject.spi.DefaultBindingTargetVisitor;
+import com.google.inject.spi.Element;
+import com.google.inject.spi.Elements;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
@@ -14,9 +22,15 @@ import dev.alexnet4j.api.config.ConfigurationException;
 import dev.alexnet4j.api.config.CoreModule;
 import dev.alexnet4j.api.config.CoreSettings;
 import dev.alexnet4j.api.device.DeviceSettings;
+import dev.alexnet4j.api.layer.LayerFactory;
+import dev.alexnet4j.api.layer.LayerTypes;
 import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The one entry point: from a {@link Config} to an injector holding the core module, the backend
@@ -115,12 +129,91 @@ public final class Alexnet4j {
     DeviceSettings.from(config);
     BackendProvider backend = BackendRegistry.discover(loader).select(settings.backend());
     List<Module> modules = new ArrayList<>();
+    List<String> names = new ArrayList<>();
     modules.add(new CoreModule(config, settings));
+    names.add("the core module (" + CoreModule.class.getName() + ")");
     modules.add(backend.module());
+    names.add("backend " + backend.name() + " (" + backend.module().getClass().getName() + ")");
     for (int i = 0; i < settings.modules().size(); i++) {
-      modules.add(instantiate(settings.modules().get(i), "alexnet4j.modules[" + i + "]", loader));
+      String path = "alexnet4j.modules[" + i + "]";
+      modules.add(instantiate(settings.modules().get(i), path, loader));
+      names.add(settings.modules().get(i) + " (" + path + ")");
     }
+    checkLayerTypes(modules, names);
     return Guice.createInjector(Stage.PRODUCTION, modules);
+  }
+
+  /**
+   * Fails with one line naming both modules when two register the same layer type, which Guice
+   * would report as a many-line {@link com.google.inject.CreationException} naming neither. A layer
+   * type is an entry of the {@link LayerTypes} map binder, read from each module's elements.
+   */
+  private static void checkLayerTypes(List<Module> modules, List<String> names) {
+    Map<Object, String> owners = new HashMap<>();
+    for (int i = 0; i < modules.size(); i++) {
+      List<Element> elements;
+      try {
+        elements = Elements.getElements(Stage.TOOL, modules.get(i));
+      } catch (RuntimeException e) {
+        return; // a module that cannot even be listed fails in Guice, with its own message
+      }
+      Set<Object> own = new HashSet<>();
+      for (Object type : layerTypes(elements)) {
+        if (!own.add(type)) {
+          continue;
+        }
+        String before = owners.putIfAbsent(type, names.get(i));
+        if (before != null) {
+          throw new ConfigurationException(
+              "alexnet4j.modules",
+              "layer type '"
+                  + type
+                  + "' is registered twice: by "
+                  + before
+                  + " and by "
+                  + names.get(i)
+                  + "; give one of them another name");
+        }
+      }
+    }
+  }
+
+  /** The keys a module's elements add to the {@link LayerTypes} map binder. */
+  private static List<Object> layerTypes(List<Element> elements) {
+    List<Object> types = new ArrayList<>();
+    MapBindings maps = new MapBindings();
+    for (Element element : elements) {
+      if (element instanceof Binding<?> binding
+          && binding.acceptTargetVisitor(maps) != null
+          && binding.acceptTargetVisitor(maps).getValueTypeLiteral().getRawType()
+              == LayerFactory.class) {
+        for (Map.Entry<?, Binding<?>> entry :
+            binding.acceptTargetVisitor(maps).getEntries(elements)) {
+          types.add(entry.getKey());
+        }
+      }
+    }
+    return types;
+  }
+
+  /** Picks out map binders' own bindings; null for every other binding. */
+  private static final class MapBindings
+      extends DefaultBindingTargetVisitor<Object, MapBinderBinding<?>>
+      implements MultibindingsTargetVisitor<Object, MapBinderBinding<?>> {
+    @Override
+    public MapBinderBinding<?> visit(MultibinderBinding<? extends Object> multibinding) {
+      return null;
+    }
+
+    @Override
+    public MapBinderBinding<?> visit(MapBinderBinding<? extends Object> mapbinding) {
+      return mapbinding;
+    }
+
+    @Override
+    public MapBinderBinding<?> visit(OptionalBinderBinding<? extends Object> optionalbinding) {
+      return null;
+    }
   }
 
   private static Module instantiate(String className, String path, ClassLoader loader) {
@@ -129,7 +222,13 @@ public final class Alexnet4j {
       type = Class.forName(className, true, loader);
     } catch (ClassNotFoundException | LinkageError e) {
       throw new ConfigurationException(
-          path, "class '" + className + "' was not found on the class path", e);
+          path,
+          "class '"
+              + className
+              + "' was not found on the class path (from the command line, put its jar in"
+              + " ~/.alexnet4j/plugins or name it in ALEXNET4J_PLUGINS or --plugins;"
+              + " docs/EXTENDING.md)",
+          e);
     }
     if (!Module.class.isAssignableFrom(type)) {
       throw new ConfigurationException(

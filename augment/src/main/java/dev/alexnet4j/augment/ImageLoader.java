@@ -168,6 +168,7 @@ public final class ImageLoader implements DataSource {
             settings.workers(),
             settings.prefetchBatches(),
             name + "-e" + epoch,
+            !(renderer instanceof EvaluationViews),
             () -> open.remove(self[0]));
     self[0] = run;
     open.add(run);

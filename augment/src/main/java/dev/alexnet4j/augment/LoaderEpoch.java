@@ -38,6 +38,7 @@ public final class LoaderEpoch implements BatchIterator {
   private final PreprocessSettings preprocess;
   private final BatchPool pool;
   private final int epoch;
+  private final String pass;
   private final int[] order;
   private final int imagesPerBatch;
   private final Slot[] window;
@@ -83,8 +84,11 @@ public final class LoaderEpoch implements BatchIterator {
       int workers,
       int prefetch,
       String threadName,
+      boolean numbered,
       Runnable onClose) {
     this.data = data;
+    // An evaluation pass (validation, eval, predict) is no epoch of the user's: it is not numbered.
+    this.pass = numbered ? "epoch " + epoch + ": " : "";
     this.renderer = renderer;
     this.preprocess = preprocess;
     this.pool = pool;
@@ -187,12 +191,12 @@ public final class LoaderEpoch implements BatchIterator {
     reported = true;
     if (failed > 0) {
       LOG.warn(
-          "epoch {}: skipped {} of {} images that could not be decoded (each file is logged once)",
-          epoch,
+          "{}skipped {} of {} images that could not be decoded (each file is logged once)",
+          pass,
           failed,
           order.length);
     } else {
-      LOG.debug("epoch {}: {} images, none skipped", epoch, order.length);
+      LOG.debug("{}{} images, none skipped", pass, order.length);
     }
   }
 

@@ -3,10 +3,10 @@ package dev.alexnet4j.augment;
 import java.io.IOException;
 
 /**
- * Brings a decoded image to the {@code center-size} square of PAPER.md: shorter side rescaled to
- * {@code shorter-side} (unless 0), then the central square cut, stored planar. Only that square is
- * computed. One instance per worker thread: it reuses its buffers and returns the same output image
- * every call.
+ * Brings a decoded image to the {@code center-size} square of docs/PAPER.md: shorter side rescaled
+ * to {@code shorter-side} (unless 0), then the central square cut, stored planar. Only that square
+ * is computed. One instance per worker thread: it reuses its buffers and returns the same output
+ * image every call.
  */
 final class Preprocessor {
   private final int shorterSide;

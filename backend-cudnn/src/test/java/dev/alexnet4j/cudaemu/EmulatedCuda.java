@@ -31,6 +31,15 @@ public final class EmulatedCuda {
     return liveReport();
   }
 
+  /**
+   * Bytes of device memory allocated on {@code device} and not yet freed (cudaMalloc less
+   * cudaFree); -1 for a device the emulator does not have.
+   */
+  public static long memoryUsed(int device) {
+    loadRuntime();
+    return memoryUsed0(device);
+  }
+
   /** How many devices the emulator offers (ALEXNET4J_CUDA_EMU_DEVICES, default 2). */
   public static int devices() {
     loadRuntime();
@@ -45,4 +54,6 @@ public final class EmulatedCuda {
   private static native String liveReport();
 
   private static native int deviceCount();
+
+  private static native long memoryUsed0(int device);
 }

@@ -62,6 +62,9 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (batch < 1) {
+      throw new UserError("--batch must be at least 1, got " + batch);
+    }
     TrainedModel trained = TrainedModel.load(checkpoint);
     Map<String, Object> typed = new LinkedHashMap<>();
     if (data != null) {

@@ -7,8 +7,14 @@ import dev.alexnet4j.api.train.NoTrainingStepException;
 import dev.alexnet4j.api.train.NonFiniteException;
 import dev.alexnet4j.augment.DatasetException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -38,6 +44,16 @@ public final class Main implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  /** Read before parsing ({@link Plugins}), anywhere on the line; declared here for the help. */
+  @CommandLine.Option(
+      names = Plugins.OPTION,
+      paramLabel = "PATHS",
+      description =
+          "User jars (layers, modules, backends) to load, or folders of jars, separated by"
+              + " '${sys:path.separator}'; also read: ~/.alexnet4j/plugins and ALEXNET4J_PLUGINS"
+              + " (docs/EXTENDING.md). May follow the command too.")
+  List<String> plugins;
+
   @Override
   public void run() {
     throw new CommandLine.ParameterException(spec.commandLine(), "name a command");
@@ -50,14 +66,47 @@ public final class Main implements Runnable {
         execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
-  /** Runs one command line; what it prints goes to {@code out} and {@code err}. */
+  /**
+   * Runs one command line; what it prints goes to {@code out} and {@code err}. The user's plug-in
+   * jars ({@link Plugins}: {@code ~/.alexnet4j/plugins}, {@code ALEXNET4J_PLUGINS}, {@code
+   * --plugins}) are loaded first.
+   */
   public static int execute(String[] args, PrintWriter out, PrintWriter err) {
-    CommandLine cli = new CommandLine(new Main());
-    cli.setOut(out);
-    cli.setErr(err);
-    cli.setExecutionExceptionHandler(
-        (e, commandLine, parseResult) -> report(e, commandLine.getErr()));
-    return cli.execute(args);
+    return execute(args, out, err, Plugins.defaultFolder(), System.getenv(Plugins.ENVIRONMENT));
+  }
+
+  /**
+   * {@link #execute(String[], PrintWriter, PrintWriter)} with the plug-in folder and the value of
+   * {@code ALEXNET4J_PLUGINS} given (tests).
+   */
+  static int execute(
+      String[] args, PrintWriter out, PrintWriter err, Path pluginFolder, String pluginPaths) {
+    List<Path> jars;
+    try {
+      jars = Plugins.jars(pluginFolder, pluginPaths, Plugins.optionValues(args));
+    } catch (UserError | UncheckedIOException e) {
+      err.println("alexnet4j: " + e.getMessage());
+      return USER_ERROR;
+    }
+    Thread thread = Thread.currentThread();
+    ClassLoader previous = thread.getContextClassLoader();
+    // Config, alexnet4j.modules, Guice and ServiceLoader read the context class loader; threads the
+    // command starts inherit it. Not closed after: a class the command loaded lazily may still be
+    // in use by a thread that outlives it.
+    thread.setContextClassLoader(Plugins.loader(jars, Main.class.getClassLoader()));
+    try {
+      if (!jars.isEmpty()) {
+        LoggerFactory.getLogger(Main.class).info("plug-in jars: {}", jars);
+      }
+      CommandLine cli = new CommandLine(new Main());
+      cli.setOut(out);
+      cli.setErr(err);
+      cli.setExecutionExceptionHandler(
+          (e, commandLine, parseResult) -> report(e, commandLine.getErr()));
+      return cli.execute(Plugins.withoutOption(args).toArray(String[]::new));
+    } finally {
+      thread.setContextClassLoader(previous);
+    }
   }
 
   /** One line for what the user can fix; a pointer to the log for the rest. */
@@ -89,8 +138,25 @@ public final class Main implements Runnable {
       if (t instanceof NoSuchFileException n) {
         return "no such file: " + n.getFile();
       }
+      if (t instanceof FileSystemException f) {
+        // A path the user gave that cannot be used: a folder where a file goes, no permission.
+        return f.getFile() + ": " + fileProblem(f);
+      }
     }
     return null;
+  }
+
+  private static String fileProblem(FileSystemException f) {
+    if (f instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (f instanceof FileAlreadyExistsException) {
+      return "is in the way (it exists and is not a folder)";
+    }
+    if (f instanceof NotDirectoryException) {
+      return "is not a folder";
+    }
+    return f.getReason() != null ? f.getReason() : f.getClass().getSimpleName();
   }
 
   static Path logFile() {

@@ -9,6 +9,8 @@ import dev.alexnet4j.cli.pictures.Pictures;
 import dev.alexnet4j.cli.pictures.PredictionPicture;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.FileVisitOption;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +30,11 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "predict",
     mixinStandardHelpOptions = true,
-    description = "The top-5 classes of each image, with their probabilities.")
+    description = {
+      "The top-5 classes of each image, with their probabilities.",
+      "Every image that can be read is predicted; each one that cannot is named with the reason,"
+          + " and the exit code is then 2."
+    })
 final class PredictCommand implements Callable<Integer> {
   @Mixin ConfigOptions options;
 
@@ -39,7 +46,11 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--ten-crop", description = "Average the paper's ten views of each image.")
   boolean tenCrop;
 
-  @Option(names = "--json", description = "One JSON object per image instead of text.")
+  @Option(
+      names = "--json",
+      description =
+          "One JSON object per image instead of text; an image that could not be predicted gets"
+              + " {\"image\": ..., \"error\": ...}.")
   boolean json;
 
   @Option(
@@ -48,48 +59,147 @@ final class PredictCommand implements Callable<Integer> {
       description = "Also draw each image with its top-5 classes as probability bars.")
   Path png;
 
-  @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "JPEG or PNG files.")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "IMAGE",
+      description = "JPEG or PNG files, or folders of them (searched through their subfolders).")
   List<Path> images;
+
+  /** File name endings taken from a folder; a file named on the command line is always tried. */
+  private static final List<String> IMAGE_ENDINGS =
+      List.of(".jpg", ".jpeg", ".png", ".bmp", ".gif");
+
+  /** One image to predict, or an argument that failed, with why. */
+  private static final class Item {
+    final Path path;
+    String error;
+    Evaluator.Prediction prediction;
+
+    Item(Path path, String error) {
+      this.path = path;
+      this.error = error;
+    }
+  }
 
   @Override
   public Integer call() throws Exception {
-    TrainedModel trained = TrainedModel.load(checkpoint);
-    Map<String, Object> typed = new LinkedHashMap<>();
-    typed.put("alexnet4j.augment.eval.views", tenCrop ? "ten" : "center");
-    Config config = options.loadOver(trained.trainingConfig(), typed);
+    List<Item> items = expand(images);
+    List<Item> readable = items.stream().filter(i -> i.error == null).toList();
     PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    TrainedModel trained = TrainedModel.load(checkpoint);
     List<String> names = trained.classNames();
-    try (Session session = Session.open(config)) {
-      session.requireInputFitsCrops();
-      ImageListDataset set = new ImageListDataset(images, names);
-      int perBatch = Math.min(images.size(), 16);
-      try (ImageLoader loader = ImageLoader.evaluation(set, trained.statistics(), session.augment);
-          Network network = session.build(perBatch * loader.viewsPerImage());
-          Evaluator evaluator = new Evaluator(session.backend, network)) {
-        trained.loadInto(session, network);
-        List<Evaluator.Prediction> predictions = new ArrayList<>();
-        evaluator.predict(loader, predictions::add);
-        if (loader.unreadable().count() > 0) {
-          throw new UserError(
-              "could not read "
-                  + loader.unreadable().count()
-                  + " of the images: "
-                  + loader.unreadable().reasons().values());
-        }
-        for (Evaluator.Prediction p : predictions) {
-          print(out, images.get((int) p.index()), Evaluator.rank(p.probabilities(), 5), p, names);
-        }
-        if (png != null) {
-          drawPng(set, predictions, names);
-          out.println("picture: " + png);
+    ImageListDataset set = null;
+    if (!readable.isEmpty()) {
+      Map<String, Object> typed = new LinkedHashMap<>();
+      typed.put("alexnet4j.augment.eval.views", tenCrop ? "ten" : "center");
+      Config config = options.loadOver(trained.trainingConfig(), typed);
+      try (Session session = Session.open(config)) {
+        session.requireInputFitsCrops();
+        set = new ImageListDataset(readable.stream().map(i -> i.path).toList(), names);
+        int perBatch = Math.min(readable.size(), 16);
+        try (ImageLoader loader =
+                ImageLoader.evaluation(set, trained.statistics(), session.augment);
+            Network network = session.build(perBatch * loader.viewsPerImage());
+            Evaluator evaluator = new Evaluator(session.backend, network)) {
+          trained.loadInto(session, network);
+          List<Evaluator.Prediction> predictions = new ArrayList<>();
+          evaluator.predict(loader, predictions::add);
+          // The loader skips what it cannot decode and keeps the order of the rest.
+          Map<Integer, String> unreadable = loader.unreadable().reasons();
+          int next = 0;
+          for (int i = 0; i < readable.size(); i++) {
+            String reason = unreadable.get(i);
+            if (reason != null) {
+              readable.get(i).error = "cannot decode it: " + reason;
+            } else if (next < predictions.size()) {
+              readable.get(i).prediction = predictions.get(next++);
+            } else {
+              readable.get(i).error = "no prediction came back for it";
+            }
+          }
         }
       }
+    }
+    List<Item> failed = new ArrayList<>();
+    for (Item item : items) {
+      if (item.prediction != null) {
+        print(out, item.path, Evaluator.rank(item.prediction.probabilities(), 5), item, names);
+      } else {
+        failed.add(item);
+        if (json) {
+          out.println(
+              "{\"image\":"
+                  + quote(item.path.toString())
+                  + ",\"error\":"
+                  + quote(item.error)
+                  + "}");
+        }
+      }
+    }
+    if (png != null && failed.size() < items.size()) {
+      drawPng(set, readable, names);
+      out.println("picture: " + png);
+    }
+    out.flush();
+    for (Item item : failed) {
+      err.println("alexnet4j: " + item.path + ": " + item.error);
+    }
+    if (!failed.isEmpty()) {
+      err.println(
+          "alexnet4j: "
+              + failed.size()
+              + " of "
+              + items.size()
+              + (items.size() == 1 ? " image" : " images")
+              + " could not be predicted");
+      return Main.USER_ERROR;
     }
     return 0;
   }
 
-  private void print(
-      PrintWriter out, Path image, int[] top, Evaluator.Prediction p, List<String> names) {
+  /** The arguments as images: a folder gives the images under it, in name order. */
+  private static List<Item> expand(List<Path> arguments) throws IOException {
+    List<Item> items = new ArrayList<>();
+    for (Path arg : arguments) {
+      if (Files.isDirectory(arg)) {
+        List<Path> found;
+        try (Stream<Path> walk = Files.walk(arg, FileVisitOption.FOLLOW_LINKS)) {
+          found =
+              walk.filter(p -> Files.isRegularFile(p) && isImageName(p) && !hidden(arg, p))
+                  .sorted()
+                  .toList();
+        }
+        if (found.isEmpty()) {
+          items.add(new Item(arg, "a folder with no image files (" + IMAGE_ENDINGS + ")"));
+        }
+        found.forEach(p -> items.add(new Item(p, null)));
+      } else if (Files.isRegularFile(arg)) {
+        items.add(new Item(arg, null));
+      } else {
+        items.add(new Item(arg, Files.exists(arg) ? "not a regular file" : "no such file"));
+      }
+    }
+    return items;
+  }
+
+  private static boolean isImageName(Path p) {
+    String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+    return IMAGE_ENDINGS.stream().anyMatch(name::endsWith);
+  }
+
+  /** Whether a file or a folder on its way below {@code root} is hidden (a dot name). */
+  private static boolean hidden(Path root, Path p) {
+    for (Path part : root.relativize(p)) {
+      if (part.toString().startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void print(PrintWriter out, Path image, int[] top, Item item, List<String> names) {
+    Evaluator.Prediction p = item.prediction;
     if (json) {
       StringBuilder sb = new StringBuilder("{\"image\":").append(quote(image.toString()));
       sb.append(",\"top5\":[");
@@ -116,11 +226,14 @@ final class PredictCommand implements Callable<Integer> {
     }
   }
 
-  private void drawPng(
-      ImageListDataset set, List<Evaluator.Prediction> predictions, List<String> names)
+  private void drawPng(ImageListDataset set, List<Item> readable, List<String> names)
       throws IOException {
     List<PredictionPicture.Row> rows = new ArrayList<>();
-    for (Evaluator.Prediction p : predictions) {
+    for (int index = 0; index < readable.size(); index++) {
+      Evaluator.Prediction p = readable.get(index).prediction;
+      if (p == null) {
+        continue;
+      }
       int[] top = Evaluator.rank(p.probabilities(), 5);
       float[] probabilities = new float[top.length];
       List<String> classes = new ArrayList<>();
@@ -128,11 +241,10 @@ final class PredictCommand implements Callable<Integer> {
         probabilities[i] = p.probabilities()[top[i]];
         classes.add(names.get(top[i]));
       }
-      int index = (int) p.index();
       rows.add(
           new PredictionPicture.Row(
               Pictures.toImage(set.read(index)),
-              images.get(index).getFileName().toString(),
+              readable.get(index).path.getFileName().toString(),
               classes,
               probabilities));
     }

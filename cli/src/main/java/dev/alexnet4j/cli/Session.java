@@ -2,6 +2,7 @@ package dev.alexnet4j.cli;
 
 import com.google.inject.Injector;
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigRenderOptions;
 import dev.alexnet4j.alexnet.parallel.ParallelMode;
 import dev.alexnet4j.alexnet.parallel.StageObserver;
@@ -11,6 +12,7 @@ import dev.alexnet4j.api.device.DeviceSettings;
 import dev.alexnet4j.api.network.Network;
 import dev.alexnet4j.api.network.NetworkParser;
 import dev.alexnet4j.api.network.NetworkSpec;
+import dev.alexnet4j.api.network.NetworkSummary;
 import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.train.TrainableNetwork;
@@ -89,6 +91,55 @@ final class Session implements AutoCloseable {
               + crop
               + "): set the crop size, or the model's input (e.g. alexnet4j.alexnet.input)");
     }
+  }
+
+  /** How many classes the model tells apart: the size of its last layer's output. */
+  int classes() {
+    List<NetworkSummary.Row> rows = network.summary().rows();
+    return Math.toIntExact(rows.get(rows.size() - 1).output().size());
+  }
+
+  /**
+   * The data's classes must be the model's outputs; else one line naming the key that sets them:
+   * {@code alexnet4j.<model>.classes} where the model has one, or its last layer's {@code units}.
+   */
+  void requireClasses(int dataClasses, Object where) {
+    int outputs = classes();
+    if (dataClasses == outputs) {
+      return;
+    }
+    String model = config.getString("alexnet4j.model");
+    throw new UserError(
+        "the data in "
+            + where
+            + " has "
+            + dataClasses
+            + " classes but the model "
+            + model
+            + " has "
+            + outputs
+            + " outputs: set "
+            + classesKey(model)
+            + " = "
+            + dataClasses
+            + " (it is "
+            + outputs
+            + ")");
+  }
+
+  private String classesKey(String model) {
+    String own = "alexnet4j." + model + ".classes";
+    if (config.hasPath(own)) {
+      return own;
+    }
+    String layers = "alexnet4j.models." + model + ".layers";
+    List<? extends ConfigObject> entries = config.getObjectList(layers);
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      if (entries.get(i).containsKey("units")) {
+        return layers + "[" + i + "].units";
+      }
+    }
+    return "the output size of the model's last layer (" + layers + ")";
   }
 
   /** The effective config under alexnet4j, as HOCON with comments, for the run folder. */

@@ -12,7 +12,6 @@ import dev.alexnet4j.api.train.TrainableNetwork;
 import dev.alexnet4j.api.train.Trainer;
 import dev.alexnet4j.api.train.TrainingSettings;
 import dev.alexnet4j.augment.AugmentSettings;
-import dev.alexnet4j.augment.ClassIndex;
 import dev.alexnet4j.augment.DataSets;
 import dev.alexnet4j.augment.DatasetStatistics;
 import dev.alexnet4j.augment.ImageLoader;
@@ -24,7 +23,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -151,48 +149,40 @@ final class TrainCommand implements Callable<Integer> {
     if (learningRate != null) {
       typed.put("alexnet4j.train.learning-rate", learningRate);
     }
-    Config config = options.load(typed);
+    Config loaded = options.load(typed);
     PrintWriter console = spec.commandLine().getOut();
-    try (Collective ranks = Collectives.discover(getClass().getClassLoader()).open(dist, config);
-        Session session = Session.open(config)) {
+    try (Collective ranks = Collectives.discover(getClass().getClassLoader()).open(dist, loaded);
+        Session session = Session.open(RankGpu.forRank(loaded, ranks, devices != null))) {
+      Config config = session.config;
       session.requireInputFitsCrops();
       TrainingSettings settings = TrainingSettings.from(config);
       int share = shareOfTheBatch(settings.batch(), ranks);
       boolean root = ranks.isRoot();
       RunFolder run = new RunFolder(out != null ? out : defaultRunFolder(config));
+      // Whatever can refuse the run is checked before the run folder is touched, so a refused run
+      // leaves no half-made folder behind.
+      run.requireFolder("--out");
       DataSets sets = DataSets.open(config);
-      DatasetStatistics stats = StatisticsCache.loadOrCompute(sets.train(), session.augment);
-      if (root) {
-        // Only rank 0 writes: the other ranks of a job read the same data and write nothing.
-        Files.createDirectories(run.root());
-        Files.writeString(run.config(), session.renderedConfig(), StandardCharsets.UTF_8);
-        ClassIndex.write(run.root(), sets.train().classNames());
-        StatisticsCache.save(run.statistics(), stats);
+      String dataRoot = config.getString("alexnet4j.augment.data.root");
+      session.requireClasses(sets.train().classNames().size(), dataRoot);
+      if (sets.train().size() < settings.batch()) {
+        throw new UserError(
+            "the training set in "
+                + dataRoot
+                + " has "
+                + sets.train().size()
+                + " images, fewer than one batch of "
+                + settings.batch()
+                + ": lower alexnet4j.train.batch (--batch)");
       }
+      Optional<Checkpoint> resumed = resumeFrom(run);
+      DatasetStatistics stats = StatisticsCache.loadOrCompute(sets.train(), session.augment);
       // Validation during training looks at the centre crop only: one row per image, so the
       // training network's batch fits; the ten views are for `alexnet4j eval --ten-crop`.
       AugmentSettings validationSettings =
           AugmentSettings.from(
               config.withValue(
                   "alexnet4j.augment.eval.views", ConfigValueFactory.fromAnyRef("center")));
-      if (root) {
-        console.printf(
-            "training %s on %s (%d images, %d classes%s), run folder %s%s%n",
-            config.getString("alexnet4j.model"),
-            config.getString("alexnet4j.augment.data.root"),
-            sets.train().size(),
-            sets.train().classNames().size(),
-            sets.validation().map(v -> ", " + v.size() + " for validation").orElse(""),
-            run.root(),
-            ranks.size() > 1
-                ? String.format(
-                    Locale.ROOT,
-                    "; %d ranks (%s) of %d images each",
-                    ranks.size(),
-                    ranks.name(),
-                    share)
-                : "");
-      }
 
       try (TrainableNetwork network = session.buildTrainable(share, ranks.rank() * share);
           Trainer trainer = new Trainer(network, settings, session.seed);
@@ -201,50 +191,78 @@ final class TrainCommand implements Callable<Integer> {
               sets.validation()
                   .map(v -> ImageLoader.evaluation(v, stats, validationSettings))
                   .orElse(null)) {
+        // Every rank reads the checkpoint (the run folder must be shared, or copied, across
+        // machines): the position and schedule are each rank's own; the weights are rank 0's.
+        resumed.ifPresent(trainer::resume);
+        RunFolder.Made made = null;
         if (root) {
+          // Only rank 0 writes: the other ranks of a job read the same data and write nothing.
+          made = run.create(session.renderedConfig(), sets.train().classNames(), stats);
+          console.printf(
+              "training %s on %s (%d images, %d classes%s), run folder %s%s%n",
+              config.getString("alexnet4j.model"),
+              dataRoot,
+              sets.train().size(),
+              sets.train().classNames().size(),
+              sets.validation().map(v -> ", " + v.size() + " for validation").orElse(""),
+              run.root(),
+              ranks.size() > 1
+                  ? String.format(
+                      Locale.ROOT,
+                      "; %d ranks (%s) of %d images each",
+                      ranks.size(),
+                      ranks.name(),
+                      share)
+                  : "");
+          resumed.ifPresent(
+              c -> console.printf("resumed at epoch %d, step %d%n", c.epoch(), c.step()));
           CheckpointStore store =
               new CheckpointStore(run.checkpoints(), settings.keepLastCheckpoints());
           trainer.checkpointTo(store, session.renderedConfig());
         }
-        // Every rank reads the checkpoint (the run folder must be shared, or copied, across
-        // machines): the position and schedule are each rank's own; the weights are rank 0's.
-        resumeFrom(run)
-            .ifPresent(
-                c -> {
-                  trainer.resume(c);
-                  if (root) {
-                    console.printf("resumed at epoch %d, step %d%n", c.epoch(), c.step());
-                  }
-                });
         trainer.distributeOver(ranks, syncEvery);
-        EpochReport last;
-        if (root) {
-          PrintStream stream =
-              new PrintStream(new WriterOutputStream(console), true, StandardCharsets.UTF_8);
-          try (ProgressBars bars = new ProgressBars(stream);
-              MetricsLog log = new MetricsLog(run.root())) {
-            trainer.addListener(bars);
-            trainer.addListener(log);
-            trainer.addListener(new TrainingCharts(run.root()));
-            last = runStoppable(trainer, train, validation);
+        long firstStep = trainer.step();
+        // Ctrl-C asks the trainer to stop after its step; the JVM exits only once the stop line
+        // below is printed.
+        try (StopOnSignal stop = new StopOnSignal(trainer)) {
+          EpochReport last;
+          try {
+            if (root) {
+              PrintStream stream =
+                  new PrintStream(new WriterOutputStream(console), true, StandardCharsets.UTF_8);
+              try (ProgressBars bars = new ProgressBars(stream);
+                  MetricsLog log = new MetricsLog(run.root())) {
+                trainer.addListener(bars);
+                trainer.addListener(log);
+                trainer.addListener(new TrainingCharts(run.root()));
+                last = trainer.fit(train, validation);
+              }
+            } else {
+              last = trainer.fit(train, validation);
+            }
+          } catch (Exception e) {
+            if (made != null && trainer.step() == firstStep && trainer.lastCheckpoint() == null) {
+              // Failed before its first step: nothing of this run is worth keeping.
+              made.undo();
+            }
+            throw e;
           }
-        } else {
-          last = runStoppable(trainer, train, validation);
-        }
-        if (!root) {
-          return 0;
-        }
-        console.printf(
-            "%s at step %d; checkpoint %s%n",
-            trainer.epoch() >= settings.epochs() ? "finished" : "stopped",
-            trainer.step(),
-            trainer.lastCheckpoint() == null ? "none written" : trainer.lastCheckpoint());
-        if (last != null && !Double.isNaN(last.validationTop1Error())) {
+          if (!root) {
+            return 0;
+          }
           console.printf(
-              Locale.ROOT,
-              "validation top-1 error %.2f%%, top-5 error %.2f%%%n",
-              100 * last.validationTop1Error(),
-              100 * last.validationTop5Error());
+              "%s at step %d; checkpoint %s%n",
+              trainer.epoch() >= settings.epochs() ? "finished" : "stopped",
+              trainer.step(),
+              trainer.lastCheckpoint() == null ? "none written" : trainer.lastCheckpoint());
+          if (last != null && !Double.isNaN(last.validationTop1Error())) {
+            console.printf(
+                Locale.ROOT,
+                "validation top-1 error %.2f%%, top-5 error %.2f%%%n",
+                100 * last.validationTop1Error(),
+                100 * last.validationTop5Error());
+          }
+          console.flush();
         }
       }
     }
@@ -287,30 +305,38 @@ final class TrainCommand implements Callable<Integer> {
     return Optional.of(CheckpointFile.read(Path.of(resume)));
   }
 
-  /** Ctrl-C asks the trainer to stop after its step; the hook waits until it has saved. */
-  private static EpochReport runStoppable(
-      Trainer trainer, ImageLoader train, ImageLoader validation) {
-    CountDownLatch done = new CountDownLatch(1);
-    Thread hook =
-        new Thread(
-            () -> {
-              trainer.requestStop();
-              try {
-                done.await(120, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "alexnet4j-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      return trainer.fit(train, validation);
-    } finally {
+  /**
+   * While open, Ctrl-C (or any other JVM shutdown) asks the trainer to stop after its step, and the
+   * shutdown waits until this is closed: after the trainer has saved its checkpoint and the command
+   * has printed its last lines. (A hook that let the JVM go as soon as training returned raced the
+   * main thread's stop line, and lost it now and then.)
+   */
+  static final class StopOnSignal implements AutoCloseable {
+    private final CountDownLatch done = new CountDownLatch(1);
+    private final Thread hook;
+
+    StopOnSignal(Trainer trainer) {
+      hook =
+          new Thread(
+              () -> {
+                trainer.requestStop();
+                try {
+                  done.await(120, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "alexnet4j-stop");
+      Runtime.getRuntime().addShutdownHook(hook);
+    }
+
+    @Override
+    public void close() {
       done.countDown();
       try {
         Runtime.getRuntime().removeShutdownHook(hook);
       } catch (IllegalStateException shuttingDown) {
-        // The JVM is already stopping (Ctrl-C): the hook is running and waits for us.
+        // The JVM is already stopping (Ctrl-C): the hook is running and now lets it go on.
       }
     }
   }

@@ -51,6 +51,29 @@ final class BytedecoNcclCalls implements NcclCalls {
     return Optional.empty();
   }
 
+  /**
+   * The CUDA runtime the org.bytedeco:cuda presets on the class path were built against, as the
+   * file name their JNI bridge loads: {@code libcudart.so.11.0} for 11.x, {@code libcudart.so.12}
+   * and {@code libcudart.so.13} after. Read from the presets' jar, without loading native code.
+   */
+  static String cudaRuntimeSoname() {
+    String version;
+    try {
+      version = Loader.getVersion("org.bytedeco", "cuda");
+    } catch (java.io.IOException | RuntimeException e) {
+      version = null;
+    }
+    return cudaRuntimeSoname(version);
+  }
+
+  static String cudaRuntimeSoname(String presetsVersion) {
+    if (presetsVersion == null || !presetsVersion.matches("\\d+\\..*")) {
+      return "the CUDA runtime (libcudart) org.bytedeco:cuda was built for";
+    }
+    int major = Integer.parseInt(presetsVersion.substring(0, presetsVersion.indexOf('.')));
+    return "libcudart.so." + major + (major <= 11 ? ".0" : "");
+  }
+
   /** The number of CUDA devices; call only after {@link #whyNotLoadable()} said all is well. */
   static int deviceCount() {
     int[] count = new int[1];
@@ -66,6 +89,11 @@ final class BytedecoNcclCalls implements NcclCalls {
       cause = cause.getCause();
     }
     return cause;
+  }
+
+  @Override
+  public int cudaGetDeviceCount(int[] count) {
+    return cudart.cudaGetDeviceCount(count);
   }
 
   @Override

@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.function.IntConsumer;
 
 /**
@@ -33,7 +34,7 @@ public final class MpiCollective implements Collective {
   private final OpenMpi mpi;
   private final int rank;
   private final int size;
-  private final int localRank;
+  private final LocalRank localRank;
   private final boolean ownsMpi;
   private final HangWatchdog watchdog;
   private volatile String failure;
@@ -43,7 +44,7 @@ public final class MpiCollective implements Collective {
       OpenMpi mpi,
       int rank,
       int size,
-      int localRank,
+      LocalRank localRank,
       boolean ownsMpi,
       Duration timeout,
       IntConsumer halt) {
@@ -70,17 +71,32 @@ public final class MpiCollective implements Collective {
   public static MpiCollective open(DistributedSettings settings) {
     Map<String, String> env = System.getenv();
     String before = "rank " + env.getOrDefault("OMPI_COMM_WORLD_RANK", "?") + " (before MPI_Init)";
-    return join(OpenMpi.load(before), settings.timeout(), env, Runtime.getRuntime()::halt);
+    return join(
+        OpenMpi.load(before),
+        settings.timeout(),
+        settings.localRank(),
+        env,
+        Runtime.getRuntime()::halt);
+  }
+
+  static MpiCollective join(
+      OpenMpi mpi, Duration timeout, Map<String, String> env, IntConsumer halt) {
+    return join(mpi, timeout, OptionalInt.empty(), env, halt);
   }
 
   /**
    * Initializes MPI unless something in this process already did (then it also leaves finalizing to
    * that owner), and reads rank, size and local rank.
    *
+   * @param localRank the configured local rank; empty to read the launcher's ({@link LocalRank})
    * @param halt ends the process with a code if {@code MPI_Abort} ever returns
    */
   static MpiCollective join(
-      OpenMpi mpi, Duration timeout, Map<String, String> env, IntConsumer halt) {
+      OpenMpi mpi,
+      Duration timeout,
+      OptionalInt localRank,
+      Map<String, String> env,
+      IntConsumer halt) {
     if (mpi.finalized()) {
       throw new CollectiveException(
           "MPI was already finalized in this process and cannot start again; open the mpi"
@@ -104,31 +120,12 @@ public final class MpiCollective implements Collective {
     int rank = mpi.commRank();
     int size = mpi.commSize();
     mpi.rankLabel(label(rank, size));
-    int localRank = localRank(env, rank, size);
-    return new MpiCollective(mpi, rank, size, localRank, ownsMpi, timeout, halt);
+    LocalRank local = LocalRank.resolve(localRank, env, label(rank, size));
+    return new MpiCollective(mpi, rank, size, local, ownsMpi, timeout, halt);
   }
 
   private static String label(int rank, int size) {
     return "rank " + rank + " of " + size;
-  }
-
-  private static int localRank(Map<String, String> env, int rank, int size) {
-    String value = env.get(LOCAL_RANK_VARIABLE);
-    if (value == null) {
-      // Not started by Open MPI's mpirun (a singleton): alone on its machine.
-      return 0;
-    }
-    try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new CollectiveException(
-          LOCAL_RANK_VARIABLE
-              + "='"
-              + value
-              + "' is not an integer on "
-              + label(rank, size)
-              + "; it is set by Open MPI's mpirun, do not set it by hand");
-    }
   }
 
   @Override
@@ -148,6 +145,11 @@ public final class MpiCollective implements Collective {
 
   @Override
   public int localRank() {
+    return localRank.value();
+  }
+
+  /** The local rank with where it came from, for messages about the GPU it selects. */
+  LocalRank localRankOrigin() {
     return localRank;
   }
 

@@ -13,6 +13,9 @@ interface NcclCalls {
   /** {@code NCCL_UNIQUE_ID_BYTES}. */
   int UNIQUE_ID_BYTES = 128;
 
+  /** {@code cudaGetDeviceCount} into {@code count[0]}. */
+  int cudaGetDeviceCount(int[] count);
+
   int cudaSetDevice(int device);
 
   /** {@code cudaStreamCreate} of the stream every later call runs on. */

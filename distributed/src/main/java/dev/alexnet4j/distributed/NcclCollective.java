@@ -5,6 +5,7 @@ import dev.alexnet4j.api.distributed.CollectiveException;
 import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.util.OptionalInt;
 
 /**
  * Collectives over NCCL on one GPU per rank, bootstrapped over MPI as Horovod does: every rank
@@ -29,13 +30,15 @@ public final class NcclCollective implements Collective {
 
   private final NcclCalls calls;
   private final Collective bootstrap;
+  private final int gpu;
   private final HangWatchdog watchdog;
   private long stagingBytes;
   private boolean closed;
 
-  private NcclCollective(NcclCalls calls, Collective bootstrap, HangWatchdog watchdog) {
+  private NcclCollective(NcclCalls calls, Collective bootstrap, int gpu, HangWatchdog watchdog) {
     this.calls = calls;
     this.bootstrap = bootstrap;
+    this.gpu = gpu;
     this.watchdog = watchdog;
   }
 
@@ -57,7 +60,7 @@ public final class NcclCollective implements Collective {
                   Runtime.getRuntime().halt(MpiCollective.HANG_EXIT_CODE);
                 }
               });
-      return join(calls, mpi, watchdog);
+      return join(calls, mpi, mpi.localRankOrigin(), watchdog);
     } catch (RuntimeException e) {
       // The peers are in the bootstrap broadcast or NCCL's init, waiting for this rank.
       mpi.abort("NCCL set-up failed: " + e.getMessage(), MpiCollective.FAILURE_EXIT_CODE);
@@ -66,13 +69,25 @@ public final class NcclCollective implements Collective {
   }
 
   /**
-   * The bootstrap: GPU by local rank, the unique id made on rank 0 and broadcast over {@code
-   * bootstrap}, then {@code ncclCommInitRank} with this rank and the world size.
+   * {@link #join(NcclCalls, Collective, LocalRank, HangWatchdog)} with the bootstrap's local rank.
    */
   static NcclCollective join(NcclCalls calls, Collective bootstrap, HangWatchdog watchdog) {
-    NcclCollective collective = new NcclCollective(calls, bootstrap, watchdog);
-    collective.cuda(
-        "cudaSetDevice(" + bootstrap.localRank() + ")", calls.cudaSetDevice(bootstrap.localRank()));
+    LocalRank local =
+        new LocalRank(bootstrap.localRank(), "local rank " + bootstrap.localRank(), true);
+    return join(calls, bootstrap, local, watchdog);
+  }
+
+  /**
+   * The bootstrap: the GPU of the local rank (checked against the GPUs this process sees), the
+   * unique id made on rank 0 and broadcast over {@code bootstrap}, then {@code ncclCommInitRank}
+   * with this rank and the world size.
+   *
+   * @param local this rank's local rank, which is its GPU, with where it came from
+   */
+  static NcclCollective join(
+      NcclCalls calls, Collective bootstrap, LocalRank local, HangWatchdog watchdog) {
+    NcclCollective collective = new NcclCollective(calls, bootstrap, local.value(), watchdog);
+    collective.selectGpu(local);
     byte[] id = collective.shareUniqueId();
     watchdog.guard(
         "ncclCommInitRank",
@@ -82,6 +97,46 @@ public final class NcclCollective implements Collective {
                 calls.ncclCommInitRank(bootstrap.size(), id, bootstrap.rank())));
     collective.cuda("cudaStreamCreate", calls.cudaStreamCreate());
     return collective;
+  }
+
+  /**
+   * {@code cudaSetDevice(local rank)}, after checking that this process sees that GPU: otherwise
+   * the error names where the local rank came from, the GPUs seen and what to change. Several ranks
+   * of a machine without a launcher's local rank would all take GPU 0, so that is refused.
+   */
+  private void selectGpu(LocalRank local) {
+    if (!local.fromLauncher() && size() > 1) {
+      throw new CollectiveException(
+          "cannot tell which GPU "
+              + rankLabel()
+              + " should use: none of "
+              + String.join(", ", LocalRank.VARIABLES)
+              + " is set, so every rank of a machine would take GPU 0; launch with Open MPI's"
+              + " mpirun, or set "
+              + LocalRank.KEY
+              + " for each rank");
+    }
+    int[] count = new int[1];
+    cuda("cudaGetDeviceCount", calls.cudaGetDeviceCount(count));
+    if (gpu >= count[0]) {
+      String visible = System.getenv("CUDA_VISIBLE_DEVICES");
+      throw new CollectiveException(
+          rankLabel()
+              + " would use GPU "
+              + gpu
+              + ", its local rank ("
+              + local.origin()
+              + "), but this machine shows "
+              + count[0]
+              + (count[0] == 1 ? " GPU" : " GPUs")
+              + (visible == null ? "" : " (CUDA_VISIBLE_DEVICES=" + visible + ")")
+              + ": start at most "
+              + count[0]
+              + " ranks per machine (Open MPI: mpirun --map-by ppr:"
+              + Math.max(1, count[0])
+              + ":node), or make more GPUs visible to the job");
+    }
+    cuda("cudaSetDevice(" + gpu + ")", calls.cudaSetDevice(gpu));
   }
 
   private byte[] shareUniqueId() {
@@ -129,6 +184,12 @@ public final class NcclCollective implements Collective {
   @Override
   public int localRank() {
     return bootstrap.localRank();
+  }
+
+  /** The GPU of this rank's local rank: NCCL's, and the one its network must be built on. */
+  @Override
+  public OptionalInt gpu() {
+    return OptionalInt.of(gpu);
   }
 
   @Override
@@ -232,7 +293,7 @@ public final class NcclCollective implements Collective {
         + ") on "
         + rankLabel()
         + ", GPU "
-        + localRank();
+        + gpu;
   }
 
   private String rankLabel() {

@@ -20,21 +20,32 @@ public final class NcclCollectiveProvider implements CollectiveProvider {
   private final CollectiveProvider mpi;
   private final Supplier<Optional<String>> driverProblem;
   private final Supplier<Optional<String>> ncclProblem;
+  private final String cudaRuntime;
 
   public NcclCollectiveProvider() {
     this(
         new MpiCollectiveProvider(),
         () -> NativeLibraryProbe.whyNotLoadable(DRIVER),
-        BytedecoNcclCalls::whyNotLoadable);
+        BytedecoNcclCalls::whyNotLoadable,
+        BytedecoNcclCalls.cudaRuntimeSoname());
   }
 
   NcclCollectiveProvider(
       CollectiveProvider mpi,
       Supplier<Optional<String>> driverProblem,
       Supplier<Optional<String>> ncclProblem) {
+    this(mpi, driverProblem, ncclProblem, "libcudart.so.11.0");
+  }
+
+  NcclCollectiveProvider(
+      CollectiveProvider mpi,
+      Supplier<Optional<String>> driverProblem,
+      Supplier<Optional<String>> ncclProblem,
+      String cudaRuntime) {
     this.mpi = mpi;
     this.driverProblem = driverProblem;
     this.ncclProblem = ncclProblem;
+    this.cudaRuntime = cudaRuntime;
   }
 
   @Override
@@ -70,9 +81,10 @@ public final class NcclCollectiveProvider implements CollectiveProvider {
                       problem
                           + "; NCCL needs "
                           + NCCL
-                          + " and the CUDA 11 runtime (a CUDA 11.x install, or"
-                          + " org.bytedeco:cuda-redist on the class path) and the JavaCPP natives"
-                          + " org.bytedeco:cuda:linux-x86_64"));
+                          + " and "
+                          + cudaRuntime
+                          + " on the library path (see docs/DISTRIBUTED-NCCL.md) and the"
+                          + " JavaCPP natives org.bytedeco:cuda:linux-x86_64"));
     }
     return missing.isEmpty() ? Availability.yes() : Availability.no(String.join("; ", missing));
   }

@@ -8,7 +8,7 @@ import java.util.Locale;
 
 /**
  * Times one allreduce of AlexNet's gradients (60,965,224 floats, 244 MB) per step, as data-parallel
- * training does. Not a test: run it under mpirun (see the README's "Distributed training"), e.g.
+ * training does. Not a test: run it under mpirun (see docs/DISTRIBUTED.md), e.g.
  *
  * <pre>
  * mpirun -np 2 --mca btl self,tcp --mca btl_tcp_if_include lo \

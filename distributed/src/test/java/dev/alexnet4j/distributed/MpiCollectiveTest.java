@@ -18,6 +18,7 @@ import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,6 +38,20 @@ class MpiCollectiveTest {
   private MpiCollective join(Duration timeout) {
     return MpiCollective.join(
         fake.mpi, timeout, Map.of(MpiCollective.LOCAL_RANK_VARIABLE, "3"), halted::set);
+  }
+
+  @Test
+  void theConfiguredLocalRankWinsOverOpenMpis() {
+    try (MpiCollective mpi =
+        MpiCollective.join(
+            fake.mpi,
+            LONG,
+            OptionalInt.of(2),
+            Map.of(MpiCollective.LOCAL_RANK_VARIABLE, "3"),
+            halted::set)) {
+      assertEquals(2, mpi.localRank());
+      assertEquals("alexnet4j.distributed.local-rank = 2", mpi.localRankOrigin().origin());
+    }
   }
 
   @Test

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
  * The NCCL collective on the emulated CUDA stack (module cuda-emulator): {@code mpirun} starts 2 or
  * 4 JVMs whose org.bytedeco JNI bridges load the emulated {@code libcudart.so.11.0}, {@code
  * libcuda.so.1} and {@code libnccl.so.2} through {@code LD_LIBRARY_PATH}, which the ranks inherit.
- * Runs only in the emulated GPU execution ({@code alexnet4j-test.cuda-emulated=true}); it proves our
- * bootstrap, staging, JNI marshalling and the watchdog's abort, nothing about a GPU's numerics or
- * NCCL's speed. Each rank exits non-zero when the emulator reports a leak at exit
+ * Runs only in the emulated GPU execution ({@code alexnet4j-test.cuda-emulated=true}); it proves
+ * our bootstrap, staging, JNI marshalling and the watchdog's abort, nothing about a GPU's numerics
+ * or NCCL's speed. Each rank exits non-zero when the emulator reports a leak at exit
  * (ALEXNET4J_CUDA_EMU_LEAKS=fail, inherited too).
  */
 @Tag("gpu")

@@ -22,6 +22,8 @@ import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -54,6 +56,18 @@ class NcclCollectiveTest {
   NcclCollectiveTest() {
     when(calls.ncclErrorString(anyInt())).thenReturn("unhandled system error");
     when(calls.cudaErrorString(anyInt())).thenReturn("invalid device ordinal");
+    gpusVisible(calls, 8);
+  }
+
+  private static void gpusVisible(NcclCalls calls, int count) {
+    doAnswer(
+            inv -> {
+              int[] into = inv.getArgument(0);
+              into[0] = count;
+              return 0;
+            })
+        .when(calls)
+        .cudaGetDeviceCount(any());
   }
 
   @AfterEach
@@ -136,6 +150,105 @@ class NcclCollectiveTest {
     assertEquals(4, nccl.size());
     assertEquals(1, nccl.localRank());
     assertEquals("nccl", nccl.name());
+  }
+
+  /** Two machines of four GPUs, ranks 4 to 7 on the second: rank 4 + r takes GPU r. */
+  @Test
+  void rankROfAMachineTakesGpuR() {
+    for (int r = 0; r < 4; r++) {
+      NcclCalls machine = mock(NcclCalls.class);
+      gpusVisible(machine, 4);
+      Collective mpi = mock(Collective.class);
+      when(mpi.rank()).thenReturn(4 + r);
+      when(mpi.size()).thenReturn(8);
+      when(mpi.localRank()).thenReturn(r);
+      doAnswer(
+              inv -> {
+                ByteBuffer message = inv.getArgument(0);
+                message.put(0, (byte) 1);
+                return null;
+              })
+          .when(mpi)
+          .broadcast(any(ByteBuffer.class), anyInt(), anyInt());
+      LocalRank local = LocalRank.resolve(OptionalInt.empty(), launcherSays(r), "rank " + (4 + r));
+
+      NcclCollective nccl = NcclCollective.join(machine, mpi, local, watchdog);
+
+      InOrder order = inOrder(machine);
+      order.verify(machine).cudaSetDevice(r);
+      order.verify(machine).ncclCommInitRank(eq(8), any(), eq(4 + r));
+      verify(machine, times(1)).cudaSetDevice(anyInt());
+      assertEquals(OptionalInt.of(r), nccl.gpu(), "rank " + (4 + r));
+    }
+  }
+
+  private static Map<String, String> launcherSays(int localRank) {
+    return Map.of("OMPI_COMM_WORLD_LOCAL_RANK", "" + localRank);
+  }
+
+  @Test
+  void theConfiguredLocalRankWinsOverTheLaunchers() {
+    world(1, 2, 0);
+    broadcastDelivers((byte) 1);
+    LocalRank local = LocalRank.resolve(OptionalInt.of(3), launcherSays(1), "rank 1 of 2");
+
+    NcclCollective nccl = NcclCollective.join(calls, bootstrap, local, watchdog);
+
+    verify(calls).cudaSetDevice(3);
+    assertEquals(OptionalInt.of(3), nccl.gpu());
+  }
+
+  @Test
+  void aLocalRankBeyondTheVisibleGpusIsRefusedBeforeAnyGpuIsTouched() {
+    gpusVisible(calls, 2);
+    world(2, 3, 2);
+    LocalRank local = LocalRank.resolve(OptionalInt.empty(), launcherSays(2), "rank 2 of 3");
+    CollectiveException e =
+        assertThrows(
+            CollectiveException.class,
+            () -> NcclCollective.join(calls, bootstrap, local, watchdog));
+    String m = e.getMessage();
+    assertTrue(m.startsWith("rank 2 of 3 would use GPU 2"), m);
+    assertTrue(m.contains("OMPI_COMM_WORLD_LOCAL_RANK=2"), "names the variable: " + m);
+    assertTrue(m.contains("this machine shows 2 GPUs"), "names the count: " + m);
+    assertTrue(m.contains("start at most 2 ranks per machine"), "says what to do: " + m);
+    verify(calls, never()).cudaSetDevice(anyInt());
+    verify(bootstrap, never()).broadcast(any(ByteBuffer.class), anyInt(), anyInt());
+  }
+
+  @Test
+  void aConfiguredLocalRankBeyondTheGpusNamesTheKey() {
+    gpusVisible(calls, 1);
+    world(0, 2, 0);
+    LocalRank local = LocalRank.resolve(OptionalInt.of(1), Map.of(), "rank 0 of 2");
+    CollectiveException e =
+        assertThrows(
+            CollectiveException.class,
+            () -> NcclCollective.join(calls, bootstrap, local, watchdog));
+    assertTrue(e.getMessage().contains("alexnet4j.distributed.local-rank = 1"), e.getMessage());
+    assertTrue(e.getMessage().contains("shows 1 GPU:"), e.getMessage());
+  }
+
+  @Test
+  void severalRanksWithoutALocalRankAreRefusedRatherThanAllTakingGpuZero() {
+    world(1, 2, 0);
+    LocalRank local = LocalRank.resolve(OptionalInt.empty(), Map.of(), "rank 1 of 2");
+    CollectiveException e =
+        assertThrows(
+            CollectiveException.class,
+            () -> NcclCollective.join(calls, bootstrap, local, watchdog));
+    assertTrue(e.getMessage().startsWith("cannot tell which GPU rank 1 of 2"), e.getMessage());
+    assertTrue(e.getMessage().contains("alexnet4j.distributed.local-rank"), e.getMessage());
+    verify(calls, never()).cudaSetDevice(anyInt());
+  }
+
+  @Test
+  void aSingleRankWithoutALauncherTakesGpuZero() {
+    world(0, 1, 0);
+    rootMakesId();
+    broadcastDelivers((byte) 1);
+    LocalRank local = LocalRank.resolve(OptionalInt.empty(), Map.of(), "rank 0 of 1");
+    assertEquals(OptionalInt.of(0), NcclCollective.join(calls, bootstrap, local, watchdog).gpu());
   }
 
   @Test

@@ -23,6 +23,16 @@ class ProvidersTest {
       Map.of(MpiCollectiveProvider.WORLD_SIZE_VARIABLE, "2");
 
   @Test
+  void theNcclHintNamesTheCudaRuntimeOfThePresetsOnTheClassPath() {
+    assertEquals("libcudart.so.11.0", BytedecoNcclCalls.cudaRuntimeSoname("11.6-8.3-1.5.7"));
+    assertEquals("libcudart.so.12", BytedecoNcclCalls.cudaRuntimeSoname("12.9-9.10-1.5.12"));
+    assertEquals("libcudart.so.13", BytedecoNcclCalls.cudaRuntimeSoname("13.1-9.19-1.5.13"));
+    assertTrue(
+        BytedecoNcclCalls.cudaRuntimeSoname().startsWith("libcudart.so."),
+        BytedecoNcclCalls.cudaRuntimeSoname());
+  }
+
+  @Test
   void bothAreFoundByServiceLoader() {
     assertEquals(
         List.of("local", "mpi", "nccl"), Collectives.discover(getClass().getClassLoader()).names());

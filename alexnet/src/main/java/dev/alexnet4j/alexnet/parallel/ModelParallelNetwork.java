@@ -26,10 +26,10 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * A network split over several devices as in the paper's two-GPU AlexNet (ARCHITECTURE.md, "Model
- * parallelism"; the split is derived by {@link TowerSplitter}). Each device has one thread; a pass
- * chains every tower's layer work onto its thread, and the towers wait for each other only at the
- * exchange points: the full layers' gathers, their gradient sums, and the logits.
+ * A network split over several devices as in the paper's two-GPU AlexNet (docs/ARCHITECTURE.md,
+ * "Model parallelism"; the split is derived by {@link TowerSplitter}). Each device has one thread;
+ * a pass chains every tower's layer work onto its thread, and the towers wait for each other only
+ * at the exchange points: the full layers' gathers, their gradient sums, and the logits.
  *
  * <p>Parameters live as slices on the devices that own them. {@link #downloadParameters()} and
  * {@link #uploadParameters} see them as the whole tensors of the unsplit network, by name, so

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The two towers run at the same time: each device's work runs on its own thread, and between
- * exchange points the devices' layer work overlaps in time (ARCHITECTURE.md, "Model parallelism";
- * issue 5, item 5).
+ * exchange points the devices' layer work overlaps in time (docs/ARCHITECTURE.md, "Model
+ * parallelism"; issue 5, item 5).
  */
 class SplitConcurrencyTest {
   record Interval(String stage, Device device, String thread, long start, long end) {}

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The split run (devices [0, 1]) and the single-device grouped run, from the same weights and
- * input, give the same logits, loss, parameter gradients and updated weights (ARCHITECTURE.md,
+ * input, give the same logits, loss, parameter gradients and updated weights (docs/ARCHITECTURE.md,
  * "Model parallelism"), in eval mode and in train mode (dropout masks are keyed by the unit's index
  * in the whole layer, so both runs drop the same units).
  *

@@ -11,7 +11,11 @@ import java.util.List;
  * <p>Kernels are planned once per shape and run many times. A plan owns the outputs it returns
  * (preallocated when it is built) and may keep references to the inputs of its last {@code
  * forward}; its {@code backward} refers to that last forward, whose inputs must not change in
- * between. Plans, like tensors, are closed by their owner.
+ * between. Plans, like tensors, are closed by their owner: whoever asked for one (a layer, a
+ * network, an optimiser) closes it when it closes, which releases the plan's memory at once. A
+ * backend holds its plans strongly until then, never weakly: one nobody closes is not freed by the
+ * garbage collector but by the backend's {@link #close}, which warns naming it (see {@link
+ * OpenPlans}).
  *
  * <p>Every tensor passed to a plan must live on the plan's device. A backend that cannot plan an op
  * for a shape or spec throws {@link UnsupportedOperationException} naming the op and the reason,
@@ -104,6 +108,16 @@ public interface Backend extends AutoCloseable {
   /** Rectified linear unit, any shape. */
   ElementwisePlan relu(Device device, Shape input);
 
+  /**
+   * An elementwise function with its derivative ({@link Activation}: tanh, sigmoid, exp, ELU), any
+   * shape, computed on the device. Layers compose activations from these, {@link #multiply} and the
+   * tensor ops above.
+   */
+  ElementwisePlan activation(Device device, Shape input, Activation activation);
+
+  /** The elementwise product of two tensors of {@code shape}, with both gradients, any shape. */
+  MultiplyPlan multiply(Device device, Shape shape);
+
   /** Inverted dropout with the counter-based mask of {@link DropoutMask}. */
   DropoutPlan dropout(Device device, Shape input, DropoutGeometry geometry);
 
@@ -116,7 +130,7 @@ public interface Backend extends AutoCloseable {
   /** Softmax over [N, classes] logits with the cross-entropy loss against integer labels. */
   SoftmaxCrossEntropyPlan softmaxCrossEntropy(Device device, int batch, int classes);
 
-  /** The paper's SGD update with momentum and weight decay (PAPER.md). */
+  /** The paper's SGD update with momentum and weight decay (docs/PAPER.md). */
   SgdPlan sgd(Device device);
 
   /**
@@ -128,7 +142,10 @@ public interface Backend extends AutoCloseable {
   /** Indices of the k largest scores of each row of [N, classes]. */
   TopKPlan topK(Device device, int batch, int classes, int k);
 
-  /** Releases every resource of the backend. Tensors and plans it made must not be used after. */
+  /**
+   * Releases every resource of the backend: plans still open are closed first, each with a warning
+   * naming it (its owner leaked it). Tensors and plans it made must not be used after.
+   */
   @Override
   void close();
 }

@@ -1,7 +1,7 @@
 package dev.alexnet4j.api.backend;
 
 /**
- * Cross-channel local response normalisation as the paper defines it (PAPER.md):
+ * Cross-channel local response normalisation as the paper defines it (docs/PAPER.md):
  *
  * <pre>
  * b[i] = a[i] / (k + alpha * sum_{j = max(lo, i - n/2)}^{min(hi, i + n/2)} a[j]^2)^beta

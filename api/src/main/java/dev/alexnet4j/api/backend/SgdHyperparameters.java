@@ -1,7 +1,7 @@
 package dev.alexnet4j.api.backend;
 
 /**
- * One step of the paper's update rule (PAPER.md):
+ * One step of the paper's update rule (docs/PAPER.md):
  *
  * <pre>
  * v &lt;- momentum * v - weightDecay * lr * w - lr * dL/dw

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The one thread on which all work on a device's tensors runs (ARCHITECTURE.md, "Model
+ * The one thread on which all work on a device's tensors runs (docs/ARCHITECTURE.md, "Model
  * parallelism"): CUDA contexts and ND4J device affinity are per thread, so a device is driven from
  * a single thread, and two devices' threads run at the same time.
  */

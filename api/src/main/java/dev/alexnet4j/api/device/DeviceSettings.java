@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The devices a run computes on ({@code alexnet4j.devices}), as indices into the backend's device
- * list. One device runs the whole net there; several split every layer over them (model
- * parallelism).
+ * The devices a run computes on ({@code alexnet4j.devices}), by their number ({@link
+ * Device#index()}: the {@code 1} of {@code cpu:1} or {@code cuda:1}, the CUDA device ordinal). One
+ * device runs the whole net there; several split every layer over them (model parallelism).
  *
  * @param indices distinct device indices, in the order the split assigns channel slices
  */
@@ -42,7 +42,9 @@ public record DeviceSettings(List<Integer> indices) {
   }
 
   /**
-   * The backend's devices named by the indices.
+   * The backend's devices named by the indices: index {@code i} is the device whose {@link
+   * Device#index()} is {@code i} ({@code cuda:1} for 1), wherever it stands in {@code available},
+   * as a backend may have opened only some of its devices (the cudnn backend opens only these).
    *
    * @throws ConfigurationException naming the key and the devices found when an index does not
    *     exist
@@ -50,7 +52,14 @@ public record DeviceSettings(List<Integer> indices) {
   public List<Device> resolve(List<Device> available) {
     List<Device> chosen = new ArrayList<>(indices.size());
     for (int i : indices) {
-      if (i >= available.size()) {
+      Device found = null;
+      for (Device d : available) {
+        if (d.index() == i) {
+          found = d;
+          break;
+        }
+      }
+      if (found == null) {
         throw new ConfigurationException(
             KEY,
             "device "
@@ -60,7 +69,7 @@ public record DeviceSettings(List<Integer> indices) {
                 + " (the nd4j backend exposes more virtual CPU devices with"
                 + " alexnet4j.nd4j.virtual-devices)");
       }
-      chosen.add(available.get(i));
+      chosen.add(found);
     }
     return List.copyOf(chosen);
   }

@@ -2,6 +2,7 @@ package dev.alexnet4j.api.distributed;
 
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.util.OptionalInt;
 
 /**
  * The collective operations data-parallel training needs across processes, in the style Horovod
@@ -23,6 +24,14 @@ public interface Collective extends AutoCloseable {
 
   /** This process's rank among the ranks on its machine (to pick its GPU). */
   int localRank();
+
+  /**
+   * The GPU (CUDA device ordinal) this rank's collective works on, which the rank's network must
+   * then be built on, alone; empty for a collective that uses no GPU (local, mpi).
+   */
+  default OptionalInt gpu() {
+    return OptionalInt.empty();
+  }
 
   /**
    * Replaces {@code data[0, count)} on every rank with the element-wise sum over all ranks.

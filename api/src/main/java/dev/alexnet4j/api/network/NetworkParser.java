@@ -133,7 +133,7 @@ public final class NetworkParser {
               + name
               + "' (known types: "
               + String.join(", ", new TreeSet<>(factories.keySet()))
-              + ")");
+              + "); add the module that defines it to alexnet4j.modules");
     }
     Config defaults =
         config.hasPath(DEFAULTS + "." + type)

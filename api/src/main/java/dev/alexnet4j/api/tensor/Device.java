@@ -5,7 +5,8 @@ package dev.alexnet4j.api.tensor;
  * devices are the same when kind and index match.
  *
  * @param kind the device kind as the backend names it ({@code cpu}, {@code cuda})
- * @param index the position in the backend's device list, from 0
+ * @param index the device's number, from 0: for {@code cuda}, the CUDA device ordinal; the position
+ *     in the backend's device list when the backend opened all its devices
  */
 public record Device(String kind, int index) {
   public Device {

@@ -173,6 +173,8 @@ public final class Trainer implements AutoCloseable {
     if (checkpoints == null || !ranks.isRoot()) {
       return;
     }
+    // The history up to this step is written before the checkpoint that resumes after it.
+    listeners.forEach(l -> l.checkpointing(step));
     try {
       Checkpoint c = capture();
       lastCheckpoint =
@@ -327,8 +329,10 @@ public final class Trainer implements AutoCloseable {
             seconds);
     epoch++;
     batchInEpoch = 0;
-    saveCheckpoint(val.top1Error());
+    // The epoch is reported before its checkpoint is written, so a run resumed from that
+    // checkpoint never lacks the epoch's record.
     listeners.forEach(l -> l.epochEnded(report));
+    saveCheckpoint(val.top1Error());
     return report;
   }
 
@@ -337,7 +341,8 @@ public final class Trainer implements AutoCloseable {
     float loss = model.loss(b.labels());
     if (!Float.isFinite(loss)) {
       NonFiniteValue bad = model.firstNonFiniteLayer();
-      throw new NonFiniteException(step, bad == null ? null : bad.layer(), "the loss is " + loss);
+      throw new NonFiniteException(
+          step, bad == null ? null : bad.layer(), "the loss is " + loss, schedule.rate());
     }
     int[][] ranked = rankRows(probabilities, b.count());
     model.backward(b.labels());
@@ -345,7 +350,7 @@ public final class Trainer implements AutoCloseable {
     if (settings.checkFiniteEvery() > 0 && step % settings.checkFiniteEvery() == 0) {
       NonFiniteValue bad = model.firstNonFiniteGradient();
       if (bad != null) {
-        throw new NonFiniteException(step, bad.layer(), bad.what());
+        throw new NonFiniteException(step, bad.layer(), bad.what(), schedule.rate());
       }
     }
     float rate = schedule.rate();

@@ -1,5 +1,6 @@
 package dev.alexnet4j.api.conformance;
 
+import dev.alexnet4j.api.backend.Activation;
 import dev.alexnet4j.api.backend.Backend;
 import dev.alexnet4j.api.backend.ChannelConcatPlan;
 import dev.alexnet4j.api.backend.ConvolutionGeometry;
@@ -11,6 +12,7 @@ import dev.alexnet4j.api.backend.DropoutPlan;
 import dev.alexnet4j.api.backend.ElementwisePlan;
 import dev.alexnet4j.api.backend.LrnParameters;
 import dev.alexnet4j.api.backend.LrnPlan;
+import dev.alexnet4j.api.backend.MultiplyPlan;
 import dev.alexnet4j.api.backend.PoolingGeometry;
 import dev.alexnet4j.api.backend.PoolingPlan;
 import dev.alexnet4j.api.backend.SgdHyperparameters;
@@ -187,6 +189,16 @@ public final class NaiveFloatBackend implements Backend {
   @Override
   public ElementwisePlan relu(Device device, Shape input) {
     return new Relu(checkDevice(device), input);
+  }
+
+  @Override
+  public ElementwisePlan activation(Device device, Shape input, Activation activation) {
+    return new Act(checkDevice(device), input, activation);
+  }
+
+  @Override
+  public MultiplyPlan multiply(Device device, Shape shape) {
+    return new Multiply(checkDevice(device), shape);
   }
 
   @Override
@@ -640,6 +652,109 @@ public final class NaiveFloatBackend implements Backend {
     public void close() {
       y.close();
       dx.close();
+    }
+  }
+
+  /** Float math throughout, as a backend's kernels: Math.exp and Math.tanh rounded to float. */
+  private final class Act implements ElementwisePlan {
+    private final Device device;
+    private final Shape in;
+    private final Activation f;
+    private final NaiveTensor y;
+    private final NaiveTensor dx;
+    private float[] x;
+
+    Act(Device device, Shape in, Activation f) {
+      this.device = device;
+      this.in = in;
+      this.f = f;
+      this.y = (NaiveTensor) zeros(device, in);
+      this.dx = (NaiveTensor) zeros(device, in);
+    }
+
+    @Override
+    public Tensor forward(Tensor input) {
+      x = data(f + " input", input, device, in);
+      float alpha = (float) f.alpha();
+      for (int i = 0; i < x.length; i++) {
+        float v = x[i];
+        y.data[i] =
+            switch (f.function()) {
+              case TANH -> (float) Math.tanh(v);
+              case SIGMOID -> 1f / (1f + (float) Math.exp(-v));
+              case EXP -> (float) Math.exp(v);
+              case ELU -> v > 0f ? v : alpha * (float) Math.expm1(v);
+            };
+      }
+      return y;
+    }
+
+    @Override
+    public Tensor backward(Tensor outputGradient) {
+      float[] dy = data(f + " output gradient", outputGradient, device, in);
+      float alpha = (float) f.alpha();
+      for (int i = 0; i < dy.length; i++) {
+        float o = y.data[i];
+        dx.data[i] =
+            switch (f.function()) {
+              case TANH -> dy[i] * (1f - o * o);
+              case SIGMOID -> dy[i] * o * (1f - o);
+              case EXP -> dy[i] * o;
+              case ELU -> x[i] > 0f ? dy[i] : dy[i] * (o + alpha);
+            };
+      }
+      return dx;
+    }
+
+    @Override
+    public void close() {
+      y.close();
+      dx.close();
+    }
+  }
+
+  private final class Multiply implements MultiplyPlan {
+    private final Device device;
+    private final Shape in;
+    private final NaiveTensor y;
+    private final NaiveTensor da;
+    private final NaiveTensor db;
+    private float[] a;
+    private float[] b;
+
+    Multiply(Device device, Shape in) {
+      this.device = device;
+      this.in = in;
+      this.y = (NaiveTensor) zeros(device, in);
+      this.da = (NaiveTensor) zeros(device, in);
+      this.db = (NaiveTensor) zeros(device, in);
+    }
+
+    @Override
+    public Tensor forward(Tensor left, Tensor right) {
+      a = data("multiply input a", left, device, in);
+      b = data("multiply input b", right, device, in);
+      for (int i = 0; i < a.length; i++) {
+        y.data[i] = a[i] * b[i];
+      }
+      return y;
+    }
+
+    @Override
+    public List<Tensor> backward(Tensor outputGradient) {
+      float[] dy = data("multiply output gradient", outputGradient, device, in);
+      for (int i = 0; i < dy.length; i++) {
+        da.data[i] = dy[i] * b[i];
+        db.data[i] = dy[i] * a[i];
+      }
+      return List.of(da, db);
+    }
+
+    @Override
+    public void close() {
+      y.close();
+      da.close();
+      db.close();
     }
   }
 

@@ -51,6 +51,22 @@ class NaiveFloatBackendTest {
   }
 
   @Nested
+  class Activations extends ActivationConformance {
+    @Override
+    protected Backend createBackend() {
+      return new NaiveFloatBackend();
+    }
+  }
+
+  @Nested
+  class Multiply extends MultiplyConformance {
+    @Override
+    protected Backend createBackend() {
+      return new NaiveFloatBackend();
+    }
+  }
+
+  @Nested
   class Dropout extends DropoutConformance {
     @Override
     protected Backend createBackend() {

@@ -2,6 +2,7 @@ package dev.alexnet4j.api.conformance;
 
 import static dev.alexnet4j.api.oracle.OracleAssertions.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.alexnet4j.api.backend.SoftmaxCrossEntropyPlan;
 import dev.alexnet4j.api.oracle.FiniteDifferences;
@@ -11,6 +12,7 @@ import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -139,6 +141,26 @@ public abstract class SoftmaxCrossEntropyConformance extends BackendConformance 
         what("cross-entropy loss after backward", c),
         new float[] {plan.loss(labels)},
         new double[] {ReferenceSoftmaxCrossEntropy.loss(zd, labels, c.batch(), c.classes())},
+        Tolerances.FORWARD);
+  }
+
+  /**
+   * Finite logits never give an infinite loss: a label whose logit lies far below its row's maximum
+   * has a p that underflows float (exp(-150)), but -log p is 150, read from the log-sum-exp.
+   */
+  @Test
+  void confidentlyWrongLogitsGiveALargeFiniteLoss() {
+    Shape shape = Shape.of(3, 3);
+    float[] z = {0, 150, -10, 200, 0, 0, -500, 500, 1};
+    int[] labels = {0, 1, 0};
+    SoftmaxCrossEntropyPlan plan = closeAfterTest(backend().softmaxCrossEntropy(device(), 3, 3));
+    plan.forward(upload(shape, z));
+    float loss = plan.loss(labels);
+    assertTrue(Float.isFinite(loss), "loss of finite logits must be finite, got " + loss);
+    assertClose(
+        "cross-entropy loss of confidently wrong rows",
+        new float[] {loss},
+        new double[] {ReferenceSoftmaxCrossEntropy.loss(toDouble(z), labels, 3, 3)},
         Tolerances.FORWARD);
   }
 

@@ -31,6 +31,27 @@ class DeviceSettingsTest {
     assertTrue(e.getMessage().contains("[cpu:0, cpu:1]"), e.getMessage());
   }
 
+  /** A backend that opened only cuda:1 (one rank's GPU) still resolves [1] to it. */
+  @Test
+  void indicesAreDeviceNumbersNotPositions() {
+    List<Device> onlyOne = List.of(new Device("cuda", 1));
+    assertEquals(
+        onlyOne,
+        DeviceSettings.from(ConfigFactory.parseString("alexnet4j.devices = [1]")).resolve(onlyOne));
+    List<Device> split = List.of(new Device("cuda", 2), new Device("cuda", 3));
+    assertEquals(
+        List.of(split.get(1), split.get(0)),
+        DeviceSettings.from(ConfigFactory.parseString("alexnet4j.devices = [3, 2]"))
+            .resolve(split));
+    ConfigurationException e =
+        assertThrows(
+            ConfigurationException.class,
+            () ->
+                DeviceSettings.from(ConfigFactory.parseString("alexnet4j.devices = [0]"))
+                    .resolve(onlyOne));
+    assertTrue(e.getMessage().contains("device 0 does not exist"), e.getMessage());
+  }
+
   @Test
   void emptyNegativeAndRepeatedListsAreErrors() {
     for (String bad : List.of("[]", "[-1]", "[1, 1]", "zero")) {

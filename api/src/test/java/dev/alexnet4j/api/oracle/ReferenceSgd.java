@@ -1,7 +1,7 @@
 package dev.alexnet4j.api.oracle;
 
 /**
- * The paper's SGD step in double (PAPER.md), in place:
+ * The paper's SGD step in double (docs/PAPER.md), in place:
  *
  * <pre>
  * v &lt;- momentum * v - weightDecay * lr * w - lr * g

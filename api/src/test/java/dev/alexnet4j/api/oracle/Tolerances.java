@@ -31,6 +31,15 @@ public final class Tolerances {
   public static final Tolerance ELEMENTWISE = new Tolerance("ELEMENTWISE", 1e-6, 1e-7);
 
   /**
+   * Elementwise transcendental functions (tanh, sigmoid, exp, ELU) and their derivatives: the
+   * library function errs by a few ulp (CUDA's expf and tanhf by up to 2, fast-math variants more),
+   * and the backward's 1 - y^2 or y (1 - y) rounds two or three more times and cancels when y is
+   * near 1 (absolute error about 2u there). 1e-5 relative and 1e-6 absolute for values of order 1
+   * leave a margin of ten.
+   */
+  public static final Tolerance TRANSCENDENTAL = new Tolerance("TRANSCENDENTAL", 1e-5, 1e-6);
+
+  /**
    * The SGD step rounds about six float operations per element, and v = m v - wd lr w - lr g can
    * cancel to near zero from terms of order 1 (so the absolute part, 1e-6, is about 16 u times the
    * size of the terms). Two steps compound, still far below 1e-5 relative.

@@ -32,6 +32,7 @@ import jcuda.nvrtc.nvrtcResult;
 import jcuda.runtime.JCuda;
 import jcuda.runtime.cudaDeviceProp;
 import jcuda.runtime.cudaError;
+import jcuda.runtime.cudaEvent_t;
 import jcuda.runtime.cudaStream_t;
 
 /**
@@ -158,6 +159,36 @@ class CudaCalls {
 
   void synchronize(CallSite at, cudaStream_t stream) {
     cuda(at, "cudaStreamSynchronize", JCuda.cudaStreamSynchronize(stream));
+  }
+
+  /** An event of the current device, for ordering streams only (timing disabled: cheaper). */
+  cudaEvent_t createEvent(CallSite at) {
+    cudaEvent_t event = new cudaEvent_t();
+    cuda(
+        at,
+        "cudaEventCreateWithFlags",
+        JCuda.cudaEventCreateWithFlags(event, JCuda.cudaEventDisableTiming));
+    return event;
+  }
+
+  /** Marks the end of the work queued on {@code stream}, which must be of the event's device. */
+  void recordEvent(CallSite at, cudaEvent_t event, cudaStream_t stream) {
+    cuda(at, "cudaEventRecord", JCuda.cudaEventRecord(event, stream));
+  }
+
+  /**
+   * Makes later work on {@code stream} wait, on the GPU, for the event's last record (of any
+   * device); the host does not wait.
+   */
+  void waitEvent(CallSite at, cudaStream_t stream, cudaEvent_t event) {
+    cuda(
+        at,
+        "cudaStreamWaitEvent",
+        JCuda.cudaStreamWaitEvent(stream, event, JCuda.cudaEventWaitDefault));
+  }
+
+  void destroyEvent(CallSite at, cudaEvent_t event) {
+    cuda(at, "cudaEventDestroy", JCuda.cudaEventDestroy(event));
   }
 
   /** Device memory (cudaMalloc, never managed memory). */
@@ -735,17 +766,25 @@ class CudaCalls {
   }
 
   cudnnActivationDescriptor createReluDescriptor(CallSite at) {
+    return createActivationDescriptor(
+        at, jcuda.jcudnn.cudnnActivationMode.CUDNN_ACTIVATION_RELU, 0.0);
+  }
+
+  /**
+   * An activation descriptor of {@code mode} (a {@code cudnnActivationMode}) with {@code coef}
+   * (ELU's alpha, clipped ReLU's ceiling; ignored by the others).
+   */
+  cudnnActivationDescriptor createActivationDescriptor(CallSite at, int mode, double coef) {
     cudnnActivationDescriptor d = new cudnnActivationDescriptor();
     cudnn(at, "cudnnCreateActivationDescriptor", JCudnn.cudnnCreateActivationDescriptor(d));
     // NaN propagates: a NaN must reach the trainer's non-finite check, not turn into 0.
-    cudnn(
-        at,
-        "cudnnSetActivationDescriptor",
+    int status =
         JCudnn.cudnnSetActivationDescriptor(
-            d,
-            jcuda.jcudnn.cudnnActivationMode.CUDNN_ACTIVATION_RELU,
-            jcuda.jcudnn.cudnnNanPropagation.CUDNN_PROPAGATE_NAN,
-            0.0));
+            d, mode, jcuda.jcudnn.cudnnNanPropagation.CUDNN_PROPAGATE_NAN, coef);
+    if (status != jcuda.jcudnn.cudnnStatus.CUDNN_STATUS_SUCCESS) {
+      destroyActivationDescriptor(at, d);
+    }
+    cudnn(at, "cudnnSetActivationDescriptor", status);
     return d;
   }
 
@@ -928,6 +967,47 @@ class CudaCalls {
 
   /** Compiles CUDA C to PTX; a compile error carries NVRTC's log. */
   String compileToPtx(CallSite at, String source, String name, String[] options) {
+    return compile(
+        at,
+        source,
+        name,
+        options,
+        program -> {
+          String[] ptx = new String[1];
+          nvrtc(at, "nvrtcGetPTX", JNvrtc.nvrtcGetPTX(program, ptx));
+          return ptx[0];
+        });
+  }
+
+  /**
+   * Compiles CUDA C to a cubin, machine code the driver loads without JIT-compiling it (so a driver
+   * older than NVRTC loads it too); the options must name a real architecture ({@code sm_XY}).
+   * Empty when NVRTC made none: NVIDIA documents a cubin size of 0 for a virtual architecture.
+   */
+  byte[] compileToCubin(CallSite at, String source, String name, String[] options) {
+    return compile(
+        at,
+        source,
+        name,
+        options,
+        program -> {
+          long[] size = new long[1];
+          nvrtc(at, "nvrtcGetCUBINSize", JNvrtc.nvrtcGetCUBINSize(program, size));
+          byte[] cubin = new byte[Math.toIntExact(size[0])];
+          if (cubin.length > 0) {
+            nvrtc(at, "nvrtcGetCUBIN", JNvrtc.nvrtcGetCUBIN(program, cubin));
+          }
+          return cubin;
+        });
+  }
+
+  /** Creates, compiles, reads the {@code output} of and destroys one NVRTC program. */
+  private static <T> T compile(
+      CallSite at,
+      String source,
+      String name,
+      String[] options,
+      java.util.function.Function<nvrtcProgram, T> output) {
     nvrtcProgram program = new nvrtcProgram();
     nvrtc(
         at, "nvrtcCreateProgram", JNvrtc.nvrtcCreateProgram(program, source, name, 0, null, null));
@@ -943,9 +1023,7 @@ class CudaCalls {
             at,
             "compile log: " + log[0]);
       }
-      String[] ptx = new String[1];
-      nvrtc(at, "nvrtcGetPTX", JNvrtc.nvrtcGetPTX(program, ptx));
-      return ptx[0];
+      return output.apply(program);
     } finally {
       JNvrtc.nvrtcDestroyProgram(program);
     }
@@ -967,6 +1045,14 @@ class CudaCalls {
     driver(at, "cuInit", JCudaDriver.cuInit(0));
     CUmodule module = new CUmodule();
     driver(at, "cuModuleLoadData", JCudaDriver.cuModuleLoadData(module, ptx));
+    return module;
+  }
+
+  /** Loads a cubin into the current context; the driver refuses one this GPU cannot run. */
+  CUmodule loadModule(CallSite at, byte[] cubin) {
+    driver(at, "cuInit", JCudaDriver.cuInit(0));
+    CUmodule module = new CUmodule();
+    driver(at, "cuModuleLoadData(cubin)", JCudaDriver.cuModuleLoadData(module, cubin));
     return module;
   }
 
@@ -1033,17 +1119,28 @@ class CudaCalls {
     }
   }
 
+  /** The status is named by the loaded cuDNN, whose numbers depend on its version. */
   static void cudnn(CallSite at, String call, int status) {
+    cudnn(at, call, status, StatusNames.LOADED);
+  }
+
+  static void cudnn(CallSite at, String call, int status, StatusNames names) {
+    // Success is 0 in cuDNN 8 and 9 alike.
     if (status != cudnnStatus.CUDNN_STATUS_SUCCESS) {
-      throw new NativeCallException(
-          call, cudnnStatus.stringFor(status), status, at, StatusHints.cudnn(status));
+      String name = names.cudnn(status);
+      throw new NativeCallException(call, name, status, at, StatusHints.cudnn(name));
     }
   }
 
+  /** The status is named by the loaded cuBLAS. */
   static void cublas(CallSite at, String call, int status) {
+    cublas(at, call, status, StatusNames.LOADED);
+  }
+
+  static void cublas(CallSite at, String call, int status, StatusNames names) {
     if (status != cublasStatus.CUBLAS_STATUS_SUCCESS) {
-      throw new NativeCallException(
-          call, cublasStatus.stringFor(status), status, at, StatusHints.cublas(status));
+      String name = names.cublas(status);
+      throw new NativeCallException(call, name, status, at, StatusHints.cublas(name));
     }
   }
 

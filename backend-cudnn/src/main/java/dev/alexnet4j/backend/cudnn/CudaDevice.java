@@ -1,5 +1,6 @@
 package dev.alexnet4j.backend.cudnn;
 
+import dev.alexnet4j.api.backend.OpenPlans;
 import dev.alexnet4j.api.tensor.Device;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -12,6 +13,7 @@ import java.util.function.Supplier;
 import jcuda.Pointer;
 import jcuda.jcublas.cublasHandle;
 import jcuda.jcudnn.cudnnHandle;
+import jcuda.runtime.cudaEvent_t;
 import jcuda.runtime.cudaMemcpyKind;
 import jcuda.runtime.cudaStream_t;
 
@@ -24,7 +26,8 @@ import jcuda.runtime.cudaStream_t;
  * Work from another thread (a test, the trainer) hops onto it and waits; work already on it (the
  * model-parallel scheduler's device executor calling into a plan that calls back) runs directly.
  * Every op goes to the device's single stream, so ops on one device run in issue order and only
- * host transfers synchronise.
+ * host transfers synchronise; work of two devices is ordered by events ({@link #mark}, {@link
+ * #waitFor}), on the GPUs, never by the host waiting.
  */
 final class CudaDevice implements AutoCloseable {
   /** Transfers move through the pinned buffer in chunks of at most this many bytes. */
@@ -41,6 +44,8 @@ final class CudaDevice implements AutoCloseable {
   private cublasHandle cublas;
   private Pointer staging;
   private CudaKernels kernels;
+  private cudaEvent_t marker;
+  private final OpenPlans plans;
   private volatile boolean closed;
 
   private CudaDevice(int index, CudaCalls calls) {
@@ -48,6 +53,7 @@ final class CudaDevice implements AutoCloseable {
     this.device = new Device("cuda", index);
     this.calls = calls;
     this.site = new CallSite(device.toString(), "cudnn backend");
+    this.plans = new OpenPlans("cudnn backend " + device);
     this.executor =
         Executors.newSingleThreadExecutor(
             work -> {
@@ -107,6 +113,14 @@ final class CudaDevice implements AutoCloseable {
 
   boolean isClosed() {
     return closed;
+  }
+
+  /**
+   * The plans the backend made on this device that their owners have not closed; each plan's {@code
+   * close} reports itself here.
+   */
+  OpenPlans plans() {
+    return plans;
   }
 
   /** The kernels of this backend compiled for this GPU, compiled on first use. */
@@ -229,6 +243,31 @@ final class CudaDevice implements AutoCloseable {
     run(() -> calls.synchronize(at, stream));
   }
 
+  /**
+   * Records this device's marker event after the work queued on its stream so far and returns it,
+   * for another device's stream to wait on ({@link #waitFor}); the host waits for nothing. The one
+   * event is recorded again by the next mark: a wait already issued keeps the record it saw (CUDA
+   * runtime API, cudaStreamWaitEvent), and a wait that sees a later record only waits longer.
+   */
+  cudaEvent_t mark(CallSite at) {
+    return call(
+        () -> {
+          if (marker == null) {
+            marker = calls.createEvent(at);
+          }
+          calls.recordEvent(at, marker, stream);
+          return marker;
+        });
+  }
+
+  /**
+   * Makes the work queued on this device's stream from now on wait, on the GPU, for what {@code
+   * event} (another device's {@link #mark}) marked; the host does not wait.
+   */
+  void waitFor(CallSite at, cudaEvent_t event) {
+    run(() -> calls.waitEvent(at, stream, event));
+  }
+
   /** The pinned buffer, at least one staging chunk (or {@code bytes}) long, in native order. */
   private ByteBuffer stagingBuffer(CallSite at, long bytes) {
     if (staging == null) {
@@ -241,7 +280,7 @@ final class CudaDevice implements AutoCloseable {
     return staging.getByteBuffer(0, bytes).order(ByteOrder.nativeOrder());
   }
 
-  /** Releases kernels, handles, stream and staging buffer, then stops the thread. */
+  /** Releases kernels, staging buffer, event, handles and stream, then stops the thread. */
   @Override
   public void close() {
     if (closed) {
@@ -271,6 +310,10 @@ final class CudaDevice implements AutoCloseable {
     if (staging != null) {
       Pointer s = staging;
       closer.add(() -> calls.freeHost(at, s));
+    }
+    if (marker != null) {
+      cudaEvent_t e = marker;
+      closer.add(() -> calls.destroyEvent(at, e));
     }
     if (cublas != null) {
       cublasHandle h = cublas;

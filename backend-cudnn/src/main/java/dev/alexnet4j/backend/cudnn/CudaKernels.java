@@ -9,17 +9,29 @@ import java.util.Map;
 import jcuda.Pointer;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUmodule;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * This backend's own CUDA kernels ({@code kernels.cu}: fill, multiply, dropout mask, SGD update,
- * cross-entropy gradient), compiled for one device with NVRTC when first needed and loaded as a
- * driver-API module into the device's primary context.
+ * This backend's own CUDA kernels ({@code kernels.cu}: fill, multiply, exp, dropout mask, SGD
+ * update, cross-entropy gradient), compiled for one device with NVRTC when first needed and loaded
+ * as a driver-API module into the device's primary context.
  *
- * <p>NVRTC 11.x cannot target GPUs newer than itself, so the PTX is built for the newest virtual
- * architecture NVRTC supports that does not exceed the device's; the driver JIT-compiles PTX
- * forward to newer GPUs.
+ * <p>The kernels are compiled to a cubin (machine code for {@code sm_XY}) where NVRTC can make one
+ * that runs on the device, because the driver loads a cubin as it is, while PTX goes through the
+ * driver's JIT compiler, which refuses PTX from an NVRTC newer than the driver. PTX ({@code
+ * compute_XY}) is the fallback, logged: for a GPU newer than NVRTC, or when NVRTC or the driver
+ * refuses the cubin.
+ *
+ * <p>XY is the device's compute capability clamped to the newest architecture NVRTC supports
+ * ({@link #architecture}): NVRTC 11.7 knows nothing past 8.7, so it cannot compile for an H100 or
+ * H200 (9.0) at all. A cubin runs only on its own major version with a minor at least its own
+ * (sm_80 runs on 8.6, never on 9.0), so a clamp that crosses a major version goes straight to PTX,
+ * which the driver JIT-compiles forward to newer GPUs.
  */
 class CudaKernels implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(CudaKernels.class);
+
   static final String SOURCE = "kernels.cu";
   static final int BLOCK = 256;
 
@@ -30,6 +42,7 @@ class CudaKernels implements AutoCloseable {
       List.of(
           "fill_f32",
           "multiply_f32",
+          "exp_f32",
           "dropout_forward",
           "sgd_update",
           "cross_entropy_gradient",
@@ -39,6 +52,7 @@ class CudaKernels implements AutoCloseable {
   private final CudaCalls calls;
   private final CallSite site;
   private final CUmodule module;
+  private String target;
   private final Map<String, CUfunction> functions = new HashMap<>();
 
   CudaKernels(CudaDevice device) {
@@ -47,22 +61,82 @@ class CudaKernels implements AutoCloseable {
     this.site = new CallSite(device.device().toString(), "cudnn backend kernels (" + SOURCE + ")");
     GpuProperties gpu = calls.deviceProperties(site, device.index());
     int arch = architecture(calls.nvrtcArchitectures(site), gpu.computeCapability());
-    String ptx =
-        calls.compileToPtx(
-            site,
-            source(),
-            SOURCE,
-            new String[] {"--gpu-architecture=compute_" + arch, "--fmad=false"});
-    this.module = calls.loadModule(site, ptx);
+    this.module = load(gpu, arch, source());
     for (String name : NAMES) {
       functions.put(name, calls.function(site, module, name));
     }
   }
 
   /**
-   * The virtual architecture to compile for: the newest NVRTC supports that is not newer than the
-   * device; without NVRTC's list (older NVRTC), the device's own capped at 8.0, which NVRTC 11.0
-   * and later all support.
+   * The module from an sm_{@code arch} cubin where that can run on the GPU, else (logged, with why)
+   * from compute_{@code arch} PTX; a PTX failure carries the cubin's as suppressed.
+   */
+  private CUmodule load(GpuProperties gpu, int arch, String source) {
+    NativeCallException cubinFailure = null;
+    String why;
+    if (cubinRuns(arch, gpu.computeCapability())) {
+      try {
+        byte[] cubin = calls.compileToCubin(site, source, SOURCE, options("sm_" + arch));
+        if (cubin.length > 0) {
+          CUmodule loaded = calls.loadModule(site, cubin);
+          target = "sm_" + arch + " cubin";
+          return loaded;
+        }
+        why = "NVRTC made no cubin for sm_" + arch;
+      } catch (NativeCallException e) {
+        cubinFailure = e;
+        why = "the sm_" + arch + " cubin failed: " + e.getMessage();
+      }
+    } else {
+      why =
+          "NVRTC's newest architecture not above the GPU is "
+              + arch / 10
+              + "."
+              + arch % 10
+              + ", whose cubin cannot run on a "
+              + gpu.major()
+              + ".x GPU";
+    }
+    LOG.warn(
+        "{}: loading compute_{} PTX, which the driver JIT-compiles, instead of a cubin for {}: {}",
+        site,
+        arch,
+        gpu,
+        why);
+    try {
+      String ptx = calls.compileToPtx(site, source, SOURCE, options("compute_" + arch));
+      CUmodule loaded = calls.loadModule(site, ptx);
+      target = "compute_" + arch + " PTX";
+      return loaded;
+    } catch (NativeCallException e) {
+      if (cubinFailure != null) {
+        e.addSuppressed(cubinFailure);
+      }
+      throw e;
+    }
+  }
+
+  private static String[] options(String architecture) {
+    return new String[] {"--gpu-architecture=" + architecture, "--fmad=false"};
+  }
+
+  /**
+   * Whether a cubin for {@code arch} runs on a GPU of {@code deviceCapability}: the same major
+   * version and a minor no higher than the GPU's (CUDA's binary compatibility).
+   */
+  static boolean cubinRuns(int arch, int deviceCapability) {
+    return arch / 10 == deviceCapability / 10 && arch <= deviceCapability;
+  }
+
+  /** What the module was loaded from, e.g. {@code sm_80 cubin} or {@code compute_87 PTX}. */
+  String target() {
+    return target;
+  }
+
+  /**
+   * The architecture to compile for: the newest NVRTC supports that is not newer than the device
+   * (NVRTC cannot compile for an architecture it does not know); without NVRTC's list (older
+   * NVRTC), the device's own capped at 8.0, which NVRTC 11.0 and later all support.
    */
   static int architecture(int[] supported, int deviceCapability) {
     int best = -1;
@@ -103,6 +177,10 @@ class CudaKernels implements AutoCloseable {
 
   void multiply(CallSite at, Pointer a, Pointer b, Pointer out, int n) {
     launch(at, "multiply_f32", n, List.of(a, b, out, n));
+  }
+
+  void exp(CallSite at, Pointer x, Pointer y, int n) {
+    launch(at, "exp_f32", n, List.of(x, y, n));
   }
 
   void dropoutForward(CallSite at, Pointer x, Pointer y, Pointer mask, DropoutLaunch d) {

@@ -1,5 +1,6 @@
 package dev.alexnet4j.backend.cudnn;
 
+import dev.alexnet4j.api.backend.Activation;
 import dev.alexnet4j.api.backend.Backend;
 import dev.alexnet4j.api.backend.ChannelConcatPlan;
 import dev.alexnet4j.api.backend.ConvolutionGeometry;
@@ -10,27 +11,31 @@ import dev.alexnet4j.api.backend.DropoutPlan;
 import dev.alexnet4j.api.backend.ElementwisePlan;
 import dev.alexnet4j.api.backend.LrnParameters;
 import dev.alexnet4j.api.backend.LrnPlan;
+import dev.alexnet4j.api.backend.MultiplyPlan;
 import dev.alexnet4j.api.backend.PoolingGeometry;
 import dev.alexnet4j.api.backend.PoolingPlan;
 import dev.alexnet4j.api.backend.SgdPlan;
 import dev.alexnet4j.api.backend.SoftmaxCrossEntropyPlan;
 import dev.alexnet4j.api.backend.TopKPlan;
+import dev.alexnet4j.api.config.ConfigurationException;
+import dev.alexnet4j.api.device.DeviceSettings;
 import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Set;
-import java.util.WeakHashMap;
+import java.util.Objects;
 import jcuda.Pointer;
+import jcuda.runtime.cudaEvent_t;
 import jcuda.runtime.cudaMemcpyKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The backend SPI on cuDNN and cuBLAS: every GPU the driver shows is a device {@code cuda:i}, each
- * with its own thread, stream and handles ({@link CudaDevice}).
+ * The backend SPI on cuDNN and cuBLAS: each GPU it opens is a device {@code cuda:i} ({@code i} the
+ * CUDA device ordinal), with its own thread, stream and handles ({@link CudaDevice}). Through
+ * {@link CudnnBackendModule} it opens only the GPUs of {@code alexnet4j.devices}, so that ranks
+ * sharing a machine leave each other's GPUs alone.
  */
 public final class CudnnBackend implements Backend {
   static final String NAME = "cudnn";
@@ -42,19 +47,30 @@ public final class CudnnBackend implements Backend {
   private final List<Device> devices;
   private final CallSite site = new CallSite("(all)", "cudnn backend");
 
-  /**
-   * Plans made here, closed with the backend; weak, so plans their owners dropped do not pile up.
-   */
-  private final Set<AutoCloseable> plans = Collections.newSetFromMap(new WeakHashMap<>());
-
   private volatile boolean closed;
 
   /** Opens every GPU; fails naming the call when the driver or a library refuses. */
   public CudnnBackend(CudnnSettings settings) {
-    this(settings, new CudaCalls());
+    this(settings, null, new CudaCalls());
+  }
+
+  /**
+   * Opens only the GPUs {@code open} lists (CUDA device ordinals, e.g. {@code alexnet4j.devices}),
+   * in that order: a GPU not listed gets no context, stream, handle or memory from this process.
+   *
+   * @throws ConfigurationException naming {@code alexnet4j.devices} when the driver shows no such
+   *     GPU
+   */
+  public CudnnBackend(CudnnSettings settings, List<Integer> open) {
+    this(settings, Objects.requireNonNull(open, "open"), new CudaCalls());
   }
 
   CudnnBackend(CudnnSettings settings, CudaCalls calls) {
+    this(settings, null, calls);
+  }
+
+  /** {@code open} null: every GPU the driver shows (the tests' and benchmarks' backend). */
+  CudnnBackend(CudnnSettings settings, List<Integer> open, CudaCalls calls) {
     this.settings = settings;
     this.calls = calls;
     calls.loadRuntime();
@@ -66,9 +82,10 @@ public final class CudnnBackend implements Backend {
     if (count <= 0) {
       throw new IllegalStateException("cudnn backend: the driver reports no CUDA GPU");
     }
+    List<Integer> indices = open == null ? allOf(count) : requireVisible(open, count);
     List<CudaDevice> opened = new ArrayList<>();
     try {
-      for (int i = 0; i < count; i++) {
+      for (int i : indices) {
         opened.add(CudaDevice.open(i, calls));
       }
       enablePeerAccess(opened);
@@ -83,13 +100,46 @@ public final class CudnnBackend implements Backend {
     }
     this.devices = List.copyOf(d);
     LOG.info(
-        "cudnn backend: devices {}, cuDNN {}, algorithm {}, deterministic {}, workspace limit {}"
-            + " MiB",
+        "cudnn backend: devices {} (of {} visible), cuDNN {}, algorithm {}, deterministic {},"
+            + " workspace limit {} MiB",
         devices,
+        count,
         calls.cudnnVersion(),
         settings.algorithm(),
         settings.deterministic(),
         settings.workspaceLimitBytes() >> 20);
+  }
+
+  private static List<Integer> allOf(int count) {
+    List<Integer> all = new ArrayList<>(count);
+    for (int i = 0; i < count; i++) {
+      all.add(i);
+    }
+    return all;
+  }
+
+  private static List<Integer> requireVisible(List<Integer> open, int count) {
+    if (open.isEmpty()) {
+      throw new ConfigurationException(
+          DeviceSettings.KEY, "lists no GPU for the cudnn backend to open, e.g. [0]");
+    }
+    for (int i : open) {
+      if (i < 0 || i >= count) {
+        String visible = System.getenv("CUDA_VISIBLE_DEVICES");
+        throw new ConfigurationException(
+            DeviceSettings.KEY,
+            "names cuda:"
+                + i
+                + " but the driver shows "
+                + count
+                + (count == 1 ? " GPU" : " GPUs")
+                + " (cuda:0 to cuda:"
+                + (count - 1)
+                + (visible == null ? "" : ", CUDA_VISIBLE_DEVICES=" + visible)
+                + "); list only those");
+      }
+    }
+    return List.copyOf(open);
   }
 
   /**
@@ -182,10 +232,15 @@ public final class CudnnBackend implements Backend {
   }
 
   /**
-   * Same device: one async device-to-device copy on its stream. Across devices: the source's stream
-   * is drained first (its producer may still be running), then the target's stream copies peer to
-   * peer (through the host where the GPUs cannot reach each other) and is drained, so the source
-   * may be overwritten as soon as this returns.
+   * Same device: one async device-to-device copy on its stream. Across devices the host waits for
+   * neither GPU: a two-way barrier of events orders the copy on the GPUs, as PyTorch's cross-device
+   * copy does (aten/src/ATen/native/cuda/Copy.cu). The source's stream waits for the work queued so
+   * far on the target's (which may still read or write the target), copies peer to peer after the
+   * source's producer (through the host where the GPUs cannot reach each other), and the target's
+   * stream waits for the copy before any work queued on it later. The copy runs on the source's
+   * stream, so the work that may next overwrite the source follows it there by itself. As soon as
+   * this returns, work on either device may read the target and overwrite the source; a host read
+   * synchronises its own stream ({@link #download}).
    */
   @Override
   public void copy(Tensor source, Tensor target) {
@@ -207,14 +262,17 @@ public final class CudnnBackend implements Backend {
                   from.stream()));
       return;
     }
-    from.synchronize(at(from, "copy to " + to.device()));
-    to.run(
-        () -> {
-          CallSite at = at(to, "copy from " + from.device());
-          calls.memcpyPeerAsync(
-              at, t.pointer(), to.index(), s.pointer(), from.index(), bytes, to.stream());
-          calls.synchronize(at, to.stream());
-        });
+    cudaEvent_t targetReady = to.mark(at(to, "copy from " + from.device()));
+    CallSite at = at(from, "copy to " + to.device());
+    cudaEvent_t copied =
+        from.call(
+            () -> {
+              calls.waitEvent(at, from.stream(), targetReady);
+              calls.memcpyPeerAsync(
+                  at, t.pointer(), to.index(), s.pointer(), from.index(), bytes, from.stream());
+              return from.mark(at);
+            });
+    to.waitFor(at(to, "copy from " + from.device()), copied);
   }
 
   @Override
@@ -301,77 +359,95 @@ public final class CudnnBackend implements Backend {
   @Override
   public ConvolutionPlan convolution(
       Device device, Shape input, ConvolutionGeometry geometry, boolean inputGradient) {
-    return track(
-        new CudnnConvolution(gpu(device, "convolution"), input, geometry, inputGradient, settings));
+    CudaDevice gpu = gpu(device, "convolution");
+    return track(gpu, new CudnnConvolution(gpu, input, geometry, inputGradient, settings));
   }
 
   @Override
   public PoolingPlan maxPooling(Device device, Shape input, PoolingGeometry geometry) {
-    return track(
-        new CudnnMaxPooling(gpu(device, "max pooling"), input, geometry, settings.deterministic()));
+    CudaDevice gpu = gpu(device, "max pooling");
+    return track(gpu, new CudnnMaxPooling(gpu, input, geometry, settings.deterministic()));
   }
 
   @Override
   public LrnPlan lrn(Device device, Shape input, LrnParameters parameters) {
-    return track(new CudnnLrn(gpu(device, "lrn"), input, parameters));
+    CudaDevice gpu = gpu(device, "lrn");
+    return track(gpu, new CudnnLrn(gpu, input, parameters));
   }
 
   @Override
   public ElementwisePlan relu(Device device, Shape input) {
-    return track(new CudnnRelu(gpu(device, "relu"), input));
+    CudaDevice gpu = gpu(device, "relu");
+    return track(gpu, new CudnnRelu(gpu, input));
+  }
+
+  @Override
+  public ElementwisePlan activation(Device device, Shape input, Activation activation) {
+    CudaDevice gpu = gpu(device, activation.toString());
+    return track(gpu, new CudnnActivation(gpu, input, activation));
+  }
+
+  @Override
+  public MultiplyPlan multiply(Device device, Shape shape) {
+    CudaDevice gpu = gpu(device, "multiply");
+    return track(gpu, new CudnnMultiply(gpu, shape));
   }
 
   @Override
   public DropoutPlan dropout(Device device, Shape input, DropoutGeometry geometry) {
-    return track(new CudnnDropout(gpu(device, "dropout"), input, geometry));
+    CudaDevice gpu = gpu(device, "dropout");
+    return track(gpu, new CudnnDropout(gpu, input, geometry));
   }
 
   @Override
   public DensePlan dense(
       Device device, int batch, int inFeatures, int outFeatures, boolean inputGradient) {
-    return track(
-        new CudnnDense(gpu(device, "dense"), batch, inFeatures, outFeatures, inputGradient));
+    CudaDevice gpu = gpu(device, "dense");
+    return track(gpu, new CudnnDense(gpu, batch, inFeatures, outFeatures, inputGradient));
   }
 
   @Override
   public SoftmaxCrossEntropyPlan softmaxCrossEntropy(Device device, int batch, int classes) {
-    return track(
-        new CudnnSoftmaxCrossEntropy(gpu(device, "softmax cross-entropy"), batch, classes));
+    CudaDevice gpu = gpu(device, "softmax cross-entropy");
+    return track(gpu, new CudnnSoftmaxCrossEntropy(gpu, batch, classes));
   }
 
   @Override
   public SgdPlan sgd(Device device) {
-    return track(new CudnnSgd(gpu(device, "sgd")));
+    CudaDevice gpu = gpu(device, "sgd");
+    return track(gpu, new CudnnSgd(gpu));
   }
 
   @Override
   public ChannelConcatPlan channelConcat(Device device, List<Shape> parts) {
-    return track(new CudnnChannelConcat(gpu(device, "channel concat"), parts));
+    CudaDevice gpu = gpu(device, "channel concat");
+    return track(gpu, new CudnnChannelConcat(gpu, parts));
   }
 
   @Override
   public TopKPlan topK(Device device, int batch, int classes, int k) {
-    return track(new CudnnTopK(gpu(device, "top-k"), batch, classes, k));
+    CudaDevice gpu = gpu(device, "top-k");
+    return track(gpu, new CudnnTopK(gpu, batch, classes, k));
   }
 
-  /** Closes every plan still open, then the devices (handles, streams, threads). */
+  /**
+   * Closes the plans their owners left open (warning about each: a leak), then the devices (event,
+   * handles, streams, threads).
+   */
   @Override
   public void close() {
-    List<AutoCloseable> open;
-    synchronized (plans) {
+    synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
-      open = new ArrayList<>(plans);
-      plans.clear();
     }
     RuntimeException first = null;
-    for (AutoCloseable plan : open) {
+    for (CudaDevice gpu : gpus) {
       try {
-        plan.close();
-      } catch (Exception e) {
-        first = remember(first, new IllegalStateException("cudnn backend close: " + plan, e));
+        gpu.plans().closeAll();
+      } catch (RuntimeException e) {
+        first = remember(first, e);
       }
     }
     for (CudaDevice gpu : gpus) {
@@ -396,19 +472,12 @@ public final class CudnnBackend implements Backend {
 
   // ---- helpers ----------------------------------------------------------------------------
 
-  private <T extends AutoCloseable> T track(T plan) {
-    synchronized (plans) {
-      if (closed) {
-        try {
-          plan.close();
-        } catch (Exception e) {
-          // never handed out; the closed backend is the error to report
-        }
-        throw new IllegalStateException("cudnn backend was closed");
-      }
-      plans.add(plan);
-    }
-    return plan;
+  /**
+   * Records a plan until its owner closes it (the plan reports that to its device), so that the
+   * backend's close can free, and name, any plan left open. Refused once the backend is closing.
+   */
+  private static <T extends AutoCloseable> T track(CudaDevice gpu, T plan) {
+    return gpu.plans().add(plan);
   }
 
   private static CallSite at(CudaDevice gpu, String what) {

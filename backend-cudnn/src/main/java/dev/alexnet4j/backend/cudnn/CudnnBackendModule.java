@@ -5,6 +5,7 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.typesafe.config.Config;
 import dev.alexnet4j.api.backend.Backend;
+import dev.alexnet4j.api.device.DeviceSettings;
 
 /**
  * Binds {@link Backend} to the cuDNN backend, configured from {@code alexnet4j.cudnn} of the {@link
@@ -18,9 +19,10 @@ public final class CudnnBackendModule extends AbstractModule {
     return CudnnSettings.from(config);
   }
 
+  /** Opens only the GPUs the run computes on ({@code alexnet4j.devices}), not every visible one. */
   @Provides
   @Singleton
-  Backend backend(CudnnSettings settings) {
-    return new CudnnBackend(settings);
+  Backend backend(CudnnSettings settings, Config config) {
+    return new CudnnBackend(settings, DeviceSettings.from(config).indices());
   }
 }

@@ -166,6 +166,7 @@ final class CudnnChannelConcat implements ChannelConcatPlan {
       return;
     }
     closed = true;
+    device.plans().closed(this);
     resources.close();
   }
 

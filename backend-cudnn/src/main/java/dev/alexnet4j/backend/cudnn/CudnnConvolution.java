@@ -308,6 +308,7 @@ final class CudnnConvolution implements ConvolutionPlan {
       return;
     }
     closed = true;
+    device.plans().closed(this);
     lastInput = null;
     lastWeight = null;
     resources.close();

@@ -182,6 +182,7 @@ final class CudnnDense implements DensePlan {
       return;
     }
     closed = true;
+    device.plans().closed(this);
     lastInput = null;
     lastWeight = null;
     resources.close();

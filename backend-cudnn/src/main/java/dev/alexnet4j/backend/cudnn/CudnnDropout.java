@@ -99,6 +99,7 @@ final class CudnnDropout implements DropoutPlan {
       return;
     }
     closed = true;
+    device.plans().closed(this);
     resources.close();
   }
 

@@ -12,10 +12,10 @@ import jcuda.jcudnn.cudnnTensorDescriptor;
  * Cross-channel LRN through {@code cudnnLRNCrossChannelForward/Backward}.
  *
  * <p>cuDNN computes {@code x / (k + alpha / n * sum x^2)^beta}; our API has the paper's alpha, not
- * divided by n (PAPER.md), so cuDNN gets {@code alpha * n}. With groups, the channels are cut into
- * blocks that never share a window (each tower of the paper's split normalises its own channels):
- * each block is one cuDNN call on a channel-slice view, a descriptor with C / g channels but the
- * whole tensor's strides, at a pointer offset, so nothing is copied.
+ * divided by n (docs/PAPER.md), so cuDNN gets {@code alpha * n}. With groups, the channels are cut
+ * into blocks that never share a window (each tower of the paper's split normalises its own
+ * channels): each block is one cuDNN call on a channel-slice view, a descriptor with C / g channels
+ * but the whole tensor's strides, at a pointer offset, so nothing is copied.
  */
 final class CudnnLrn implements LrnPlan {
   /** cuDNN's limits (CUDNN_LRN_MIN_N .. MAX_N, MIN_K, MIN_BETA in cudnn_ops_infer.h). */
@@ -162,6 +162,7 @@ final class CudnnLrn implements LrnPlan {
       return;
     }
     closed = true;
+    device.plans().closed(this);
     lastInput = null;
     resources.close();
   }

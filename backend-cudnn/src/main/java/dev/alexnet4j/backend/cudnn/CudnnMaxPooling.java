@@ -129,6 +129,7 @@ final class CudnnMaxPooling implements PoolingPlan {
       return;
     }
     closed = true;
+    device.plans().closed(this);
     lastInput = null;
     resources.close();
   }

@@ -86,6 +86,7 @@ final class CudnnRelu implements ElementwisePlan {
       return;
     }
     closed = true;
+    device.plans().closed(this);
     lastInput = null;
     resources.close();
   }

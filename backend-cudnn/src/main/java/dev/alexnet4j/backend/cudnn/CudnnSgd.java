@@ -58,6 +58,7 @@ final class CudnnSgd implements SgdPlan {
   @Override
   public void close() {
     closed = true;
+    device.plans().closed(this);
   }
 
   @Override

@@ -99,7 +99,10 @@ final class CudnnSoftmaxCrossEntropy implements SoftmaxCrossEntropyPlan {
     for (float v : logp) {
       sum -= v;
     }
-    return (float) (sum / batch);
+    double mean = sum / batch;
+    // Finite logits give a finite loss: a mean past the float range is the largest float, so
+    // only NaN or infinite logits can stop a run as non-finite (as on the ND4J backend).
+    return Double.isFinite(mean) ? (float) Math.min(mean, Float.MAX_VALUE) : (float) mean;
   }
 
   @Override
@@ -160,6 +163,7 @@ final class CudnnSoftmaxCrossEntropy implements SoftmaxCrossEntropyPlan {
       return;
     }
     closed = true;
+    device.plans().closed(this);
     lastLogits = null;
     resources.close();
   }

@@ -80,6 +80,7 @@ final class CudnnTopK implements TopKPlan {
   @Override
   public void close() {
     closed = true;
+    device.plans().closed(this);
   }
 
   @Override

@@ -15,7 +15,7 @@ import java.util.Set;
  * RUNPATH {@code /usr/local/cuda/lib64}, the usual system directories and the loader's cache
  * ({@code /etc/ld.so.cache}). Used for a library that is opened later, from inside another one,
  * where a miss aborts the JVM instead of throwing: cuDNN 8.6 opens the unversioned {@code
- * libnvrtc.so} at run time (BACKEND-NOTES.md).
+ * libnvrtc.so} at run time (docs/BACKEND-NOTES.md).
  */
 class LibraryFiles {
   private static final Path LOADER_CACHE = Path.of("/etc/ld.so.cache");

@@ -85,6 +85,13 @@ final class PlanResources implements AutoCloseable {
     return d;
   }
 
+  /** An activation descriptor of a {@code cudnnActivationMode} with its coefficient. */
+  cudnnActivationDescriptor activation(int mode, double coef) {
+    cudnnActivationDescriptor d = calls.createActivationDescriptor(site, mode, coef);
+    releases.push(() -> calls.destroyActivationDescriptor(site, d));
+    return d;
+  }
+
   cudnnLRNDescriptor lrn() {
     cudnnLRNDescriptor d = calls.createLrnDescriptor(site);
     releases.push(() -> calls.destroyLrnDescriptor(site, d));

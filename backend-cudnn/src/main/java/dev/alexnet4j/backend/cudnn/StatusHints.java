@@ -1,14 +1,55 @@
 package dev.alexnet4j.backend.cudnn;
 
+import java.util.List;
 import jcuda.driver.CUresult;
-import jcuda.jcublas.cublasStatus;
-import jcuda.jcudnn.cudnnStatus;
 import jcuda.runtime.cudaError;
 
-/** What to try for the failures a user can do something about; empty when there is no advice. */
+/**
+ * What to try for the failures a user can do something about; empty when there is no advice.
+ *
+ * <p>cuDNN and cuBLAS hints are keyed by the status name the loaded library gives ({@link
+ * StatusNames}), not by number: cuDNN 9 renumbered its statuses. A key matches its name and the
+ * name's sub-codes, so cuDNN 9's {@code CUDNN_STATUS_BAD_PARAM_NULL_POINTER} gets the {@code
+ * CUDNN_STATUS_BAD_PARAM} hint. The CUDA runtime's and driver's numbers have stayed put.
+ */
 final class StatusHints {
   private static final String OUT_OF_MEMORY =
       "the GPU is out of memory: lower the batch size, or alexnet4j.cudnn.workspace-limit";
+  private static final String CUDNN_ARCH =
+      "the installed cuDNN does not support this GPU's architecture";
+
+  /**
+   * A status name (or name prefix) and its hint; the first that matches wins, so specific first.
+   */
+  private record Hint(String name, String hint) {
+    boolean matches(String status) {
+      return status.equals(name) || status.startsWith(name + "_");
+    }
+  }
+
+  private static final List<Hint> CUDNN =
+      List.of(
+          new Hint("CUDNN_STATUS_ALLOC_FAILED", OUT_OF_MEMORY),
+          // cuDNN 9's code for what cuDNN 8 called ALLOC_FAILED on the device.
+          new Hint("CUDNN_STATUS_INTERNAL_ERROR_DEVICE_ALLOCATION_FAILED", OUT_OF_MEMORY),
+          new Hint("CUDNN_STATUS_ARCH_MISMATCH", CUDNN_ARCH),
+          // cuDNN 9 files the architecture mismatch under NOT_SUPPORTED; ahead of its parent.
+          new Hint("CUDNN_STATUS_NOT_SUPPORTED_ARCH_MISMATCH", CUDNN_ARCH),
+          new Hint(
+              "CUDNN_STATUS_NOT_SUPPORTED",
+              "the installed cuDNN does not support this configuration; try"
+                  + " alexnet4j.cudnn.algorithm = heuristic or alexnet4j.cudnn.deterministic ="
+                  + " false"),
+          new Hint(
+              "CUDNN_STATUS_BAD_PARAM",
+              "cuDNN rejected a descriptor or argument (a bug in the cudnn backend: please report"
+                  + " this message)"),
+          new Hint(
+              "CUDNN_STATUS_EXECUTION_FAILED",
+              "a cuDNN kernel failed on the GPU; earlier asynchronous errors also surface here"));
+
+  private static final List<Hint> CUBLAS =
+      List.of(new Hint("CUBLAS_STATUS_ALLOC_FAILED", OUT_OF_MEMORY));
 
   private StatusHints() {}
 
@@ -29,37 +70,28 @@ final class StatusHints {
     return "";
   }
 
-  static String cudnn(int status) {
-    if (status == cudnnStatus.CUDNN_STATUS_ALLOC_FAILED) {
-      return OUT_OF_MEMORY;
-    }
-    if (status == cudnnStatus.CUDNN_STATUS_NOT_SUPPORTED) {
-      return "the installed cuDNN does not support this configuration; try"
-          + " alexnet4j.cudnn.algorithm = heuristic or alexnet4j.cudnn.deterministic = false";
-    }
-    if (status == cudnnStatus.CUDNN_STATUS_BAD_PARAM) {
-      return "cuDNN rejected a descriptor or argument (a bug in the cudnn backend: please report"
-          + " this message)";
-    }
-    if (status == cudnnStatus.CUDNN_STATUS_ARCH_MISMATCH) {
-      return "the installed cuDNN does not support this GPU's architecture";
-    }
-    if (status == cudnnStatus.CUDNN_STATUS_EXECUTION_FAILED) {
-      return "a cuDNN kernel failed on the GPU; earlier asynchronous errors also surface here";
-    }
-    return "";
+  /** By the name the loaded cuDNN gives the status, e.g. {@code CUDNN_STATUS_BAD_PARAM}. */
+  static String cudnn(String status) {
+    return lookUp(CUDNN, status);
   }
 
-  static String cublas(int status) {
-    if (status == cublasStatus.CUBLAS_STATUS_ALLOC_FAILED) {
-      return OUT_OF_MEMORY;
-    }
-    return "";
+  /** By the name the loaded cuBLAS gives the status, e.g. {@code CUBLAS_STATUS_ALLOC_FAILED}. */
+  static String cublas(String status) {
+    return lookUp(CUBLAS, status);
   }
 
   static String driver(int status) {
     if (status == CUresult.CUDA_ERROR_OUT_OF_MEMORY) {
       return OUT_OF_MEMORY;
+    }
+    return "";
+  }
+
+  private static String lookUp(List<Hint> hints, String status) {
+    for (Hint h : hints) {
+      if (h.matches(status)) {
+        return h.hint();
+      }
     }
     return "";
   }

@@ -13,6 +13,11 @@ extern "C" __global__ void multiply_f32(const float* a, const float* b, float* o
   GRID_STRIDE_LOOP(i, n) { out[i] = a[i] * b[i]; }
 }
 
+// e^x for Activation.EXP (cuDNN has no exponential activation); its backward is multiply_f32.
+extern "C" __global__ void exp_f32(const float* x, float* y, int n) {
+  GRID_STRIDE_LOOP(i, n) { y[i] = expf(x[i]); }
+}
+
 // DropoutMask.draw bit for bit: Wellons' lowbias32 on 32-bit unsigned values, whose multiplies
 // wrap and whose shifts are logical, exactly as Java's int * and >>>.
 __device__ unsigned int lowbias32(unsigned int x) {

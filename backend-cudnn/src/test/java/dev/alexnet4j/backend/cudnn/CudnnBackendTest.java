@@ -1,6 +1,7 @@
 package dev.alexnet4j.backend.cudnn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.ArgumentMatchers.any;
@@ -14,13 +15,19 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import dev.alexnet4j.api.backend.ElementwisePlan;
 import dev.alexnet4j.api.backend.PoolingGeometry;
+import dev.alexnet4j.api.backend.PoolingPlan;
+import dev.alexnet4j.api.config.ConfigurationException;
 import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
 import java.util.List;
+import jcuda.runtime.cudaEvent_t;
 import jcuda.runtime.cudaMemcpyKind;
+import jcuda.runtime.cudaStream_t;
 import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
 import org.mockito.InOrder;
 
 /** The backend's device set-up, transfers and lifetimes, on two mocked GPUs. */
@@ -52,27 +59,85 @@ class CudnnBackendTest {
     verify(calls, times(2)).destroyStream(any(), any());
   }
 
+  /** One rank of a four-GPU machine: only its GPU gets a context, stream and handles. */
   @Test
-  void copyBetweenGpusWaitsForTheSourceThenCopiesPeerToPeer() {
+  void opensOnlyTheGpusItIsAskedFor() {
+    when(calls.deviceCount(any())).thenReturn(4);
+    when(calls.canAccessPeer(any(), anyInt(), anyInt())).thenReturn(true);
+    try (CudnnBackend backend = new CudnnBackend(CudnnSettings.defaults(), List.of(2), calls)) {
+      assertEquals(List.of(new Device("cuda", 2)), backend.devices());
+      verify(calls).setDevice(any(), eq(2));
+      verify(calls, times(1)).setDevice(any(), anyInt());
+      verify(calls, times(1)).createStream(any());
+      verify(calls, never()).enablePeerAccess(any(), anyInt());
+      CudnnTensor t = (CudnnTensor) backend.zeros(new Device("cuda", 2), Shape.of(2));
+      t.close();
+      assertThrows(
+          IllegalArgumentException.class, () -> backend.zeros(new Device("cuda", 0), Shape.of(2)));
+    }
+    verify(calls, times(1)).destroyStream(any(), any());
+  }
+
+  /** The single-process split over two of four GPUs: both opened, in order, peers enabled. */
+  @Test
+  void opensEverySplitGpuAndLetsThemReachEachOther() {
+    when(calls.deviceCount(any())).thenReturn(4);
+    when(calls.canAccessPeer(any(), anyInt(), anyInt())).thenReturn(true);
+    try (CudnnBackend backend = new CudnnBackend(CudnnSettings.defaults(), List.of(1, 3), calls)) {
+      assertEquals(List.of(new Device("cuda", 1), new Device("cuda", 3)), backend.devices());
+      verify(calls, times(2)).setDevice(any(), anyInt());
+      verify(calls, never()).setDevice(any(), eq(0));
+      verify(calls).enablePeerAccess(any(), eq(3));
+      verify(calls).enablePeerAccess(any(), eq(1));
+    }
+  }
+
+  @Test
+  void aGpuTheDriverDoesNotShowIsAConfigErrorBeforeAnyIsOpened() {
+    when(calls.deviceCount(any())).thenReturn(2);
+    ConfigurationException e =
+        assertThrows(
+            ConfigurationException.class,
+            () -> new CudnnBackend(CudnnSettings.defaults(), List.of(0, 2), calls));
+    assertEquals("alexnet4j.devices", e.path());
+    assertTrue(e.getMessage().contains("names cuda:2 but the driver shows 2 GPUs"), e.getMessage());
+    verify(calls, never()).setDevice(any(), anyInt());
+  }
+
+  /**
+   * The two-way barrier: the source's stream waits for the target's (which may still read the
+   * target), copies, and the target's stream waits for the copy; the host waits for neither.
+   */
+  @Test
+  void copyBetweenGpusOrdersBothStreamsWithEventsAndNeverWaitsOnTheHost() {
     try (CudnnBackend backend = twoGpus()) {
       Shape shape = Shape.of(3, 4);
       CudnnTensor a = (CudnnTensor) backend.zeros(new Device("cuda", 0), shape);
       verify(calls).memsetAsync(any(), same(a.pointer()), eq(0), eq(48L), any());
       CudnnTensor b = (CudnnTensor) backend.copyTo(a, new Device("cuda", 1));
       assertEquals(new Device("cuda", 1), b.device());
+      cudaStream_t source = a.cudaDevice().stream();
+      cudaStream_t target = b.cudaDevice().stream();
+      ArgumentCaptor<cudaEvent_t> targetReady = ArgumentCaptor.forClass(cudaEvent_t.class);
+      ArgumentCaptor<cudaEvent_t> copied = ArgumentCaptor.forClass(cudaEvent_t.class);
       InOrder order = inOrder(calls);
-      order.verify(calls).synchronize(any(), same(a.cudaDevice().stream()));
+      order.verify(calls).recordEvent(any(), targetReady.capture(), same(target));
+      order.verify(calls).waitEvent(any(), same(source), same(targetReady.getValue()));
       order
           .verify(calls)
           .memcpyPeerAsync(
-              any(),
-              same(b.pointer()),
-              eq(1),
-              same(a.pointer()),
-              eq(0),
-              eq(48L),
-              same(b.cudaDevice().stream()));
-      order.verify(calls).synchronize(any(), same(b.cudaDevice().stream()));
+              any(), same(b.pointer()), eq(1), same(a.pointer()), eq(0), eq(48L), same(source));
+      order.verify(calls).recordEvent(any(), copied.capture(), same(source));
+      order.verify(calls).waitEvent(any(), same(target), same(copied.getValue()));
+      assertNotSame(targetReady.getValue(), copied.getValue());
+      verify(calls, never()).synchronize(any(), any());
+      // Each device records its one marker event again: none is made per copy.
+      backend.copy(b, a);
+      backend.copy(a, b);
+      verify(calls, times(2)).createEvent(any());
+      verify(calls, times(3)).recordEvent(any(), same(targetReady.getValue()), same(target));
+      verify(calls, times(3)).recordEvent(any(), same(copied.getValue()), same(source));
+      verify(calls, never()).synchronize(any(), any());
       backend.copy(a, (CudnnTensor) backend.zeros(new Device("cuda", 0), Shape.of(12)));
       verify(calls)
           .memcpyAsync(
@@ -87,7 +152,32 @@ class CudnnBackendTest {
       a.close();
       verify(calls, times(1)).free(any(), same(memory));
       assertThrows(IllegalStateException.class, () -> backend.download(a));
+      b.close();
     }
+    verify(calls, times(2)).destroyEvent(any(), any());
+  }
+
+  /** Plans are held strongly until their owner closes them; what is left, the backend frees. */
+  @Test
+  void aPlanItsOwnerClosedIsForgottenAndOneLeftOpenIsFreedByTheBackendClose() {
+    CudnnBackend backend = twoGpus();
+    Device gpu1 = new Device("cuda", 1);
+    CudnnTensor probe = (CudnnTensor) backend.zeros(gpu1, Shape.of(1));
+    CudaDevice device = probe.cudaDevice();
+    probe.close();
+    ElementwisePlan closedByOwner = backend.relu(gpu1, Shape.of(2, 4));
+    PoolingPlan leaked =
+        backend.maxPooling(gpu1, Shape.nchw(1, 2, 7, 7), new PoolingGeometry(3, 2, 0));
+    assertEquals(List.of(closedByOwner, leaked), device.plans().open());
+    closedByOwner.close();
+    closedByOwner.close();
+    assertEquals(List.of(leaked), device.plans().open());
+    backend.close();
+    assertTrue(device.plans().open().isEmpty());
+    mock.assertAllReleased();
+    IllegalStateException refused =
+        assertThrows(IllegalStateException.class, () -> leaked.forward(null));
+    assertTrue(refused.getMessage().contains("closed"), refused.getMessage());
   }
 
   @Test

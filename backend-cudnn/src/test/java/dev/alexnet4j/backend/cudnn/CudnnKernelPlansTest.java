@@ -78,15 +78,15 @@ class CudnnKernelPlansTest {
   }
 
   @Test
-  void kernelsAreCompiledOncePerDeviceForTheNewestArchitectureNotAboveTheGpu() {
+  void kernelsAreCompiledOncePerDeviceToACubinForTheNewestArchitectureNotAboveTheGpu() {
     CudnnDropout plan = new CudnnDropout(device, Shape.of(2, 4), DropoutGeometry.whole(0.1f, 1, 4));
     plan.forward(fake(Shape.of(2, 4)), 1, 1);
     plan.forward(fake(Shape.of(2, 4)), 1, 2);
     ArgumentCaptor<String[]> options = ArgumentCaptor.forClass(String[].class);
-    verify(calls, times(1)).compileToPtx(any(), anyString(), eq("kernels.cu"), options.capture());
-    // the mock GPU is compute 8.6; the mock NVRTC offers up to 8.0
-    assertEquals(
-        List.of("--gpu-architecture=compute_80", "--fmad=false"), List.of(options.getValue()));
+    verify(calls, times(1)).compileToCubin(any(), anyString(), eq("kernels.cu"), options.capture());
+    verify(calls, never()).compileToPtx(any(), anyString(), anyString(), any());
+    // the mock GPU is compute 8.6; the mock NVRTC offers up to 8.0, whose cubin runs on 8.6
+    assertEquals(List.of("--gpu-architecture=sm_80", "--fmad=false"), List.of(options.getValue()));
     plan.close();
     device.close();
     verify(calls).unloadModule(any(), any());

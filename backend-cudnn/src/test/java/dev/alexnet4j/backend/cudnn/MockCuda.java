@@ -26,6 +26,7 @@ import jcuda.jcudnn.cudnnLRNDescriptor;
 import jcuda.jcudnn.cudnnPoolingDescriptor;
 import jcuda.jcudnn.cudnnStatus;
 import jcuda.jcudnn.cudnnTensorDescriptor;
+import jcuda.runtime.cudaEvent_t;
 import jcuda.runtime.cudaStream_t;
 
 /**
@@ -64,6 +65,7 @@ final class MockCuda {
               threads.add(Thread.currentThread().getName());
               return new cudaStream_t();
             });
+    when(calls.createEvent(any())).thenAnswer(i -> new cudaEvent_t());
     when(calls.createCudnn(any(), any())).thenAnswer(i -> new cudnnHandle());
     when(calls.createCublas(any(), any())).thenAnswer(i -> new cublasHandle());
     when(calls.deviceCount(any())).thenReturn(1);
@@ -71,7 +73,9 @@ final class MockCuda {
         .thenAnswer(i -> new GpuProperties(i.getArgument(1), "Mock GPU", 8, 6, 24L << 30));
     when(calls.nvrtcArchitectures(any())).thenReturn(new int[] {52, 60, 70, 75, 80});
     when(calls.compileToPtx(any(), anyString(), anyString(), any())).thenReturn("// ptx");
+    when(calls.compileToCubin(any(), anyString(), anyString(), any())).thenReturn(new byte[] {1});
     when(calls.loadModule(any(), anyString())).thenReturn(new CUmodule());
+    when(calls.loadModule(any(), any(byte[].class))).thenReturn(new CUmodule());
     when(calls.function(any(), any(), anyString())).thenAnswer(i -> new CUfunction());
     // Convolution algorithms: one of each direction, no workspace, unless a test says otherwise.
     when(calls.forwardAlgorithms(any(), anyBoolean(), any(), any(), any(), any(), any()))

@@ -5,6 +5,8 @@
 //
 // stdin: a mode name, its int/float parameters, then input arrays, floats as their bit patterns in
 // hex. stdout: output arrays the same way.
+#include <math.h>  // expf: an NVRTC builtin, a libm function here
+
 #include <cstdint>
 #include <cstdio>
 #include <cstring>

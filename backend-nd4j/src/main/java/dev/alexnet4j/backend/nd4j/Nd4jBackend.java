@@ -1,5 +1,6 @@
 package dev.alexnet4j.backend.nd4j;
 
+import dev.alexnet4j.api.backend.Activation;
 import dev.alexnet4j.api.backend.Backend;
 import dev.alexnet4j.api.backend.ChannelConcatPlan;
 import dev.alexnet4j.api.backend.ConvolutionGeometry;
@@ -10,6 +11,8 @@ import dev.alexnet4j.api.backend.DropoutPlan;
 import dev.alexnet4j.api.backend.ElementwisePlan;
 import dev.alexnet4j.api.backend.LrnParameters;
 import dev.alexnet4j.api.backend.LrnPlan;
+import dev.alexnet4j.api.backend.MultiplyPlan;
+import dev.alexnet4j.api.backend.OpenPlans;
 import dev.alexnet4j.api.backend.PoolingGeometry;
 import dev.alexnet4j.api.backend.PoolingPlan;
 import dev.alexnet4j.api.backend.SgdPlan;
@@ -20,10 +23,7 @@ import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Set;
-import java.util.WeakHashMap;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
@@ -48,11 +48,8 @@ public final class Nd4jBackend implements Backend {
   private final List<Device> devices;
   private final VirtualDeviceCores cores;
 
-  /**
-   * Plans made here, closed with the backend. Weak, so that plans their owners dropped do not pile
-   * up; plans do not override equals, so membership is by identity.
-   */
-  private final Set<AutoCloseable> plans = Collections.newSetFromMap(new WeakHashMap<>());
+  /** Plans made here that their owners have not closed yet; each plan reports its close. */
+  private final OpenPlans plans = new OpenPlans("nd4j backend");
 
   private volatile boolean closed;
 
@@ -290,6 +287,18 @@ public final class Nd4jBackend implements Backend {
   }
 
   @Override
+  public ElementwisePlan activation(Device device, Shape input, Activation activation) {
+    checkDevice(device, activation.toString());
+    return track(new Nd4jActivation(device, input, activation));
+  }
+
+  @Override
+  public MultiplyPlan multiply(Device device, Shape shape) {
+    checkDevice(device, "multiply");
+    return track(new Nd4jMultiply(device, shape));
+  }
+
+  @Override
   public DropoutPlan dropout(Device device, Shape input, DropoutGeometry geometry) {
     checkDevice(device, "dropout");
     return track(new Nd4jDropout(device, input, geometry));
@@ -326,46 +335,32 @@ public final class Nd4jBackend implements Backend {
     return track(new Nd4jTopK(device, batch, classes, k));
   }
 
-  /** Closes every plan still open; tensors are freed by their owners or the garbage collector. */
+  /**
+   * Closes the plans their owners left open, warning about each (a leak); tensors are freed by
+   * their owners or the garbage collector.
+   */
   @Override
   public void close() {
-    List<AutoCloseable> open;
-    synchronized (plans) {
+    synchronized (this) {
       if (closed) {
         return;
       }
       closed = true;
-      open = new ArrayList<>(plans);
-      plans.clear();
     }
-    for (AutoCloseable plan : open) {
-      try {
-        plan.close();
-      } catch (Exception e) {
-        throw new IllegalStateException("nd4j backend close: closing " + plan + " failed", e);
-      }
-    }
+    plans.closeAll();
   }
 
   // ---- helpers ----------------------------------------------------------------------------
 
-  private <T extends AutoCloseable> T track(T plan) {
-    synchronized (plans) {
-      if (closed) {
-        closeQuietly(plan);
-        throw new IllegalStateException("nd4j backend was closed");
-      }
-      plans.add(plan);
-    }
-    return plan;
+  /** The plans still open, for tests. */
+  OpenPlans openPlans() {
+    return plans;
   }
 
-  private static void closeQuietly(AutoCloseable plan) {
-    try {
-      plan.close();
-    } catch (Exception e) {
-      // The plan was never handed out; the backend's closed state is the error to report.
-    }
+  /** Holds a plan until its owner closes it; refused (the plan closed) once the backend closes. */
+  private <T extends Nd4jPlan> T track(T plan) {
+    plan.reportCloseTo(plans);
+    return plans.add(plan);
   }
 
   private void checkOpen(String what) {

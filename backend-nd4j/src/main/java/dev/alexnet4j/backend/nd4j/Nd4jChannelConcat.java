@@ -1,6 +1,7 @@
 package dev.alexnet4j.backend.nd4j;
 
 import dev.alexnet4j.api.backend.ChannelConcatPlan;
+import dev.alexnet4j.api.backend.OpenPlans;
 import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
@@ -14,7 +15,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * output (the views are made once); backward copies the slices of the gradient into preallocated
  * part gradients.
  */
-final class Nd4jChannelConcat implements ChannelConcatPlan {
+final class Nd4jChannelConcat implements ChannelConcatPlan, Nd4jPlan {
   private final Device device;
   private final List<Shape> parts;
   private final Shape outputShape;
@@ -30,6 +31,7 @@ final class Nd4jChannelConcat implements ChannelConcatPlan {
   private INDArray slicedGradient;
   private INDArray[] gradientSlices;
   private boolean closed;
+  private OpenPlans openPlans;
 
   Nd4jChannelConcat(Device device, List<Shape> parts) {
     if (parts == null || parts.isEmpty()) {
@@ -120,11 +122,19 @@ final class Nd4jChannelConcat implements ChannelConcatPlan {
   }
 
   @Override
+  public void reportCloseTo(OpenPlans plans) {
+    this.openPlans = plans;
+  }
+
+  @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
+    if (openPlans != null) {
+      openPlans.closed(this);
+    }
     slicedGradient = null;
     gradientSlices = null;
     Nd4jTensor.free(output);

@@ -2,6 +2,7 @@ package dev.alexnet4j.backend.nd4j;
 
 import dev.alexnet4j.api.backend.ConvolutionGeometry;
 import dev.alexnet4j.api.backend.ConvolutionPlan;
+import dev.alexnet4j.api.backend.OpenPlans;
 import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
@@ -13,12 +14,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>libnd4j has no groups argument. A grouped convolution runs one op per group on channel-slice
  * views of input, weights, bias, output and gradients: the op reads and writes through the views'
- * strides, which BACKEND-NOTES.md measured to be exact and faster than copying the slices (conv2
- * forward 56 ms through views vs 67 ms on copies). Views of the plan's own arrays are made once
- * here; views of the caller's arrays are kept while the same arrays come back (see {@link
+ * strides, which docs/BACKEND-NOTES.md measured to be exact and faster than copying the slices
+ * (conv2 forward 56 ms through views vs 67 ms on copies). Views of the plan's own arrays are made
+ * once here; views of the caller's arrays are kept while the same arrays come back (see {@link
  * Nd4jSlices}).
  */
-final class Nd4jConvolution implements ConvolutionPlan {
+final class Nd4jConvolution implements ConvolutionPlan, Nd4jPlan {
   private static final int DATA_NCHW = 0;
   private static final int WEIGHTS_OIYX = 1;
   private static final int EXPLICIT_PADDING = 0;
@@ -70,6 +71,7 @@ final class Nd4jConvolution implements ConvolutionPlan {
   private INDArray lastWeight;
   private INDArray lastBias;
   private boolean closed;
+  private OpenPlans openPlans;
 
   Nd4jConvolution(Device device, Shape input, ConvolutionGeometry geometry, boolean inputGradient) {
     this.device = device;
@@ -216,11 +218,19 @@ final class Nd4jConvolution implements ConvolutionPlan {
   }
 
   @Override
+  public void reportCloseTo(OpenPlans plans) {
+    this.openPlans = plans;
+  }
+
+  @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
+    if (openPlans != null) {
+      openPlans.closed(this);
+    }
     for (Nd4jOpCall call :
         new Nd4jOpCall[] {
           forwardWithBias, forwardWithoutBias, backwardWithBias, backwardWithoutBias

@@ -1,6 +1,7 @@
 package dev.alexnet4j.backend.nd4j;
 
 import dev.alexnet4j.api.backend.DensePlan;
+import dev.alexnet4j.api.backend.OpenPlans;
 import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
@@ -15,7 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * it is used through an [N, in] view, and the input gradient goes back through a view shaped like
  * that input.
  */
-final class Nd4jDense implements DensePlan {
+final class Nd4jDense implements DensePlan, Nd4jPlan {
   private final Device device;
   private final int batch;
   private final int inFeatures;
@@ -39,6 +40,7 @@ final class Nd4jDense implements DensePlan {
   private INDArray lastInput;
   private INDArray lastWeight;
   private boolean closed;
+  private OpenPlans openPlans;
 
   Nd4jDense(Device device, int batch, int inFeatures, int outFeatures, boolean inputGradient) {
     if (batch <= 0 || inFeatures <= 0 || outFeatures <= 0) {
@@ -145,11 +147,19 @@ final class Nd4jDense implements DensePlan {
   }
 
   @Override
+  public void reportCloseTo(OpenPlans plans) {
+    this.openPlans = plans;
+  }
+
+  @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
+    if (openPlans != null) {
+      openPlans.closed(this);
+    }
     lastInput = null;
     viewedInput = null;
     lastWeight = null;

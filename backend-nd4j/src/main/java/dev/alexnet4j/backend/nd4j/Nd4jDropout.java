@@ -3,6 +3,7 @@ package dev.alexnet4j.backend.nd4j;
 import dev.alexnet4j.api.backend.DropoutGeometry;
 import dev.alexnet4j.api.backend.DropoutMask;
 import dev.alexnet4j.api.backend.DropoutPlan;
+import dev.alexnet4j.api.backend.OpenPlans;
 import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
@@ -25,7 +26,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * mask ops are bound to the plan's arrays once; per step only the stream key, a scalar, is written
  * from the host. Fifteen elementwise passes over an fc-sized mask cost about 1.5 ms at batch 32.
  */
-final class Nd4jDropout implements DropoutPlan {
+final class Nd4jDropout implements DropoutPlan, Nd4jPlan {
   private static final long LOW32 = 0xFFFFFFFFL;
 
   private final Device device;
@@ -63,6 +64,7 @@ final class Nd4jDropout implements DropoutPlan {
   private final Nd4jTensor inputGradTensor;
   private boolean forwardDone;
   private boolean closed;
+  private OpenPlans openPlans;
 
   Nd4jDropout(Device device, Shape input, DropoutGeometry geometry) {
     this.device = device;
@@ -197,11 +199,19 @@ final class Nd4jDropout implements DropoutPlan {
   }
 
   @Override
+  public void reportCloseTo(OpenPlans plans) {
+    this.openPlans = plans;
+  }
+
+  @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
+    if (openPlans != null) {
+      openPlans.closed(this);
+    }
     for (Nd4jOpCall op : maskOps) {
       op.close();
     }

@@ -2,6 +2,7 @@ package dev.alexnet4j.backend.nd4j;
 
 import dev.alexnet4j.api.backend.LrnParameters;
 import dev.alexnet4j.api.backend.LrnPlan;
+import dev.alexnet4j.api.backend.OpenPlans;
 import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
@@ -12,9 +13,9 @@ import org.nd4j.linalg.api.ops.impl.scalar.Pow;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Cross-channel LRN with the paper's alpha (PAPER.md), built from ND4J ops because libnd4j's {@code
- * lrn_bp} drops the cross-channel terms (BACKEND-NOTES.md) and its {@code lrn} normalises over the
- * last axis and knows no groups.
+ * Cross-channel LRN with the paper's alpha (docs/PAPER.md), built from ND4J ops because libnd4j's
+ * {@code lrn_bp} drops the cross-channel terms (docs/BACKEND-NOTES.md) and its {@code lrn}
+ * normalises over the last axis and knows no groups.
  *
  * <pre>
  * s  = k + alpha * windowSum(x^2)          y = x * s^-beta
@@ -44,7 +45,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * 3/4 take the power from two square roots. Forward and backward of lrn1 + lrn2 went from 176-186
  * and 118-139 ms to 50-51 and 49 ms at batch 32 (2 threads, alternating runs, load average 2).
  */
-final class Nd4jLrn implements LrnPlan {
+final class Nd4jLrn implements LrnPlan, Nd4jPlan {
   private static final long[] NO_TRANSPOSE = {0, 0, 0};
 
   /** Pixels per task: the tile of every channel of a block stays in the L2 cache. */
@@ -89,6 +90,7 @@ final class Nd4jLrn implements LrnPlan {
 
   private INDArray lastInput;
   private boolean closed;
+  private OpenPlans openPlans;
 
   Nd4jLrn(Device device, Shape input, LrnParameters parameters) {
     this(device, input, parameters, Nd4jHostLoops.available());
@@ -423,11 +425,19 @@ final class Nd4jLrn implements LrnPlan {
   }
 
   @Override
+  public void reportCloseTo(OpenPlans plans) {
+    this.openPlans = plans;
+  }
+
+  @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
+    if (openPlans != null) {
+      openPlans.closed(this);
+    }
     lastInput = null;
     if (host) {
       for (INDArray a : new INDArray[] {scalePow, scalePowNext, output, inputGrad, inputCopy}) {

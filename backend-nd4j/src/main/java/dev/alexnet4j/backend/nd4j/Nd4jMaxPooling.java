@@ -1,5 +1,6 @@
 package dev.alexnet4j.backend.nd4j;
 
+import dev.alexnet4j.api.backend.OpenPlans;
 import dev.alexnet4j.api.backend.PoolingGeometry;
 import dev.alexnet4j.api.backend.PoolingPlan;
 import dev.alexnet4j.api.tensor.Device;
@@ -23,7 +24,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * and 103-110 ms backward in libnd4j, and take 60 and 15-18 ms here (alternating runs, load average
  * 2): the forward is slower than libnd4j's, the pair much faster.
  */
-final class Nd4jMaxPooling implements PoolingPlan {
+final class Nd4jMaxPooling implements PoolingPlan, Nd4jPlan {
   private final Device device;
   private final Shape inputShape;
   private final Shape outputShape;
@@ -50,6 +51,7 @@ final class Nd4jMaxPooling implements PoolingPlan {
 
   private INDArray lastInput;
   private boolean closed;
+  private OpenPlans openPlans;
 
   Nd4jMaxPooling(Device device, Shape input, PoolingGeometry geometry) {
     this(device, input, geometry, Nd4jHostLoops.available());
@@ -289,11 +291,19 @@ final class Nd4jMaxPooling implements PoolingPlan {
   }
 
   @Override
+  public void reportCloseTo(OpenPlans plans) {
+    this.openPlans = plans;
+  }
+
+  @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
+    if (openPlans != null) {
+      openPlans.closed(this);
+    }
     lastInput = null;
     forwardCall.close();
     backwardCall.close();

@@ -11,12 +11,12 @@ import org.slf4j.LoggerFactory;
  * Loads libnd4j once, choosing its oneDNN build.
  *
  * <p>The plain {@code linux-x86_64} natives of nd4j-native have no oneDNN and are 3 to 7 times
- * slower on convolutions (BACKEND-NOTES.md), so the pom ships only the {@code linux-x86_64-onednn}
- * classifier. JavaCPP looks for {@code <platform><extension>} natives, and reads the extension from
- * a system property when it first loads a library: it must be set before any ND4J class
- * initialises, which is why every entry point of this backend calls {@link #load()} first. The
- * property is set only when the oneDNN natives are on the class path, so the {@code -Pcuda} profile
- * (nd4j-cuda, no extension) is unaffected, and never over a user's own choice.
+ * slower on convolutions (docs/BACKEND-NOTES.md), so the pom ships only the {@code
+ * linux-x86_64-onednn} classifier. JavaCPP looks for {@code <platform><extension>} natives, and
+ * reads the extension from a system property when it first loads a library: it must be set before
+ * any ND4J class initialises, which is why every entry point of this backend calls {@link #load()}
+ * first. The property is set only when the oneDNN natives are on the class path, so the {@code
+ * -Pcuda} profile (nd4j-cuda, no extension) is unaffected, and never over a user's own choice.
  */
 final class Nd4jNativeLibrary {
   static final String EXTENSION_PROPERTY = "org.bytedeco.javacpp.platform.extension";

@@ -1,5 +1,6 @@
 package dev.alexnet4j.backend.nd4j;
 
+import dev.alexnet4j.api.backend.OpenPlans;
 import dev.alexnet4j.api.backend.SgdHyperparameters;
 import dev.alexnet4j.api.backend.SgdPlan;
 import dev.alexnet4j.api.tensor.Device;
@@ -23,10 +24,11 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.Axpy;
  * 61 M parameters on 2 cores became 96-100 ms, about 12 GB/s, in alternating runs at load average
  * 2). Arrays that are not contiguous host memory (views, nd4j-cuda) still take the four ND4J ops.
  */
-final class Nd4jSgd implements SgdPlan {
+final class Nd4jSgd implements SgdPlan, Nd4jPlan {
   private final Device device;
   private final String where;
   private boolean closed;
+  private OpenPlans openPlans;
 
   Nd4jSgd(Device device) {
     this.device = device;
@@ -74,8 +76,16 @@ final class Nd4jSgd implements SgdPlan {
   }
 
   @Override
+  public void reportCloseTo(OpenPlans plans) {
+    this.openPlans = plans;
+  }
+
+  @Override
   public void close() {
     closed = true;
+    if (openPlans != null) {
+      openPlans.closed(this);
+    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.alexnet4j.backend.nd4j;
 
+import dev.alexnet4j.api.backend.OpenPlans;
 import dev.alexnet4j.api.backend.SoftmaxCrossEntropyPlan;
 import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.tensor.Shape;
@@ -9,13 +10,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Softmax with libnd4j's {@code softmax} along the class axis, and the cross-entropy loss and
  * gradient computed here: libnd4j's softmax cross-entropy ops print to stdout and smooth the labels
- * by 1e-6 (BACKEND-NOTES.md).
+ * by 1e-6 (docs/BACKEND-NOTES.md).
  *
  * <p>The loss reads {@code log_softmax} of the logits rather than the log of p, so that a
  * confidently wrong sample gives a large finite loss, not log(0). Only N values come back to the
- * host for it; the gradient is p / N with 1 / N taken off the N label entries.
+ * host for it, except for a row where libnd4j's {@code log_softmax} (which takes the log of the
+ * normalised exponentials) underflowed to -Infinity: that row is recomputed on the host in double,
+ * so finite logits always give a finite loss. The gradient is p / N with 1 / N taken off the N
+ * label entries.
  */
-final class Nd4jSoftmaxCrossEntropy implements SoftmaxCrossEntropyPlan {
+final class Nd4jSoftmaxCrossEntropy implements SoftmaxCrossEntropyPlan, Nd4jPlan {
   private static final long CLASS_AXIS = 1;
 
   private final Device device;
@@ -33,6 +37,7 @@ final class Nd4jSoftmaxCrossEntropy implements SoftmaxCrossEntropyPlan {
   private INDArray lastLogits;
   private boolean logProbabilitiesCurrent;
   private boolean closed;
+  private OpenPlans openPlans;
 
   Nd4jSoftmaxCrossEntropy(Device device, int batch, int classes) {
     if (batch <= 0 || classes <= 0) {
@@ -78,9 +83,32 @@ final class Nd4jSoftmaxCrossEntropy implements SoftmaxCrossEntropyPlan {
     }
     double sum = 0;
     for (int n = 0; n < batch; n++) {
-      sum -= logProbabilities.getDouble(n, labels[n]);
+      double logp = logProbabilities.getDouble(n, labels[n]);
+      if (!Double.isFinite(logp)) {
+        // libnd4j's log_softmax is log(exp(z - max) / sum), which is log(0) = -Infinity once the
+        // label's logit lies ~104 below the row's maximum: finite logits, infinite loss. Such a
+        // row is taken again on the host, in double, as z - max - log(sum exp(z - max)).
+        logp = hostLogSoftmax(n, labels[n]);
+      }
+      sum -= logp;
     }
-    return (float) (sum / batch);
+    double mean = sum / batch;
+    // Finite logits near the ends of the float range can give a mean past Float.MAX_VALUE.
+    return Double.isFinite(mean) ? (float) Math.min(mean, Float.MAX_VALUE) : (float) mean;
+  }
+
+  /** log p[n, label] of the last forward's logits, in double; NaN or infinite logits stay so. */
+  private double hostLogSoftmax(int n, int label) {
+    double[] z = lastLogits.getRow(n).toDoubleVector();
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : z) {
+      max = Math.max(max, v);
+    }
+    double sum = 0;
+    for (double v : z) {
+      sum += Math.exp(v - max);
+    }
+    return z[label] - max - Math.log(sum);
   }
 
   @Override
@@ -134,11 +162,19 @@ final class Nd4jSoftmaxCrossEntropy implements SoftmaxCrossEntropyPlan {
   }
 
   @Override
+  public void reportCloseTo(OpenPlans plans) {
+    this.openPlans = plans;
+  }
+
+  @Override
   public void close() {
     if (closed) {
       return;
     }
     closed = true;
+    if (openPlans != null) {
+      openPlans.closed(this);
+    }
     lastLogits = null;
     softmax.close();
     logSoftmax.close();

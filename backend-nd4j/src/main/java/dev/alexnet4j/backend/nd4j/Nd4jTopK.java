@@ -1,5 +1,6 @@
 package dev.alexnet4j.backend.nd4j;
 
+import dev.alexnet4j.api.backend.OpenPlans;
 import dev.alexnet4j.api.backend.TopKPlan;
 import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.tensor.Shape;
@@ -15,7 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * libnd4j's {@code top_k} does not promise. For ImageNet (N x 1000 scores, k = 5) this is well
  * under a millisecond.
  */
-final class Nd4jTopK implements TopKPlan {
+final class Nd4jTopK implements TopKPlan, Nd4jPlan {
   private final Device device;
   private final Shape shape;
   private final int batch;
@@ -25,6 +26,7 @@ final class Nd4jTopK implements TopKPlan {
   private final float[] scores;
   private final float[] bestScores;
   private boolean closed;
+  private OpenPlans openPlans;
 
   Nd4jTopK(Device device, int batch, int classes, int k) {
     this.where = "nd4j top-k (k = " + k + ") of " + batch + "x" + classes + " on " + device;
@@ -90,8 +92,16 @@ final class Nd4jTopK implements TopKPlan {
   }
 
   @Override
+  public void reportCloseTo(OpenPlans plans) {
+    this.openPlans = plans;
+  }
+
+  @Override
   public void close() {
     closed = true;
+    if (openPlans != null) {
+      openPlans.closed(this);
+    }
   }
 
   @Override

@@ -27,10 +27,10 @@ import java.util.SplittableRandom;
 import java.util.function.Supplier;
 
 /**
- * One AlexNet training step (PAPER.md shapes, single device, grouped conv2/4/5 and LRN per tower)
- * built straight from the ND4J plans: forward, softmax cross-entropy, backward and the SGD update
- * of all 16 parameters. Prints images/s (median step) and the median forward and backward time of
- * every op.
+ * One AlexNet training step (docs/PAPER.md shapes, single device, grouped conv2/4/5 and LRN per
+ * tower) built straight from the ND4J plans: forward, softmax cross-entropy, backward and the SGD
+ * update of all 16 parameters. Prints images/s (median step) and the median forward and backward
+ * time of every op.
  *
  * <pre>
  * OMP_PROC_BIND=true OMP_NUM_THREADS=2 mvn -B -o -q -pl backend-nd4j exec:java \

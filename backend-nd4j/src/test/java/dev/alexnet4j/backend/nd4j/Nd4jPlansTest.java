@@ -511,4 +511,26 @@ class Nd4jPlansTest {
         reluPlan.forward(upload(shape, new float[6])));
     reluPlan.close();
   }
+
+  /** Plans are held strongly until their owner closes them; the backend's close frees the rest. */
+  @Test
+  void aPlanLivesUntilItsOwnerClosesItAndTheBackendClosesWhatIsLeft() {
+    Nd4jBackend own = Nd4jTestBackends.create();
+    Device device = own.devices().get(0);
+    Shape shape = Shape.of(2, 3);
+    ElementwisePlan closedByOwner = own.relu(device, shape);
+    SgdPlan leaked = own.sgd(device);
+    assertEquals(List.of(closedByOwner, leaked), own.openPlans().open());
+    closedByOwner.close();
+    closedByOwner.close();
+    assertEquals(List.of(leaked), own.openPlans().open());
+    own.close();
+    assertTrue(own.openPlans().open().isEmpty());
+    IllegalStateException closed =
+        assertThrows(
+            IllegalStateException.class,
+            () -> leaked.update(null, null, null, new SgdHyperparameters(0.01f, 0.9f, 0.0005f)));
+    assertTrue(closed.getMessage().contains("plan was closed"), closed.getMessage());
+    assertThrows(IllegalStateException.class, () -> own.relu(device, shape));
+  }
 }

@@ -43,10 +43,11 @@ import java.util.regex.Pattern;
  *
  * <p>The file is opened for appending, so a resumed run continues the history of the run it
  * resumes. A last line cut short by a crash is removed on opening, so every line stays a whole
- * object. Steps are buffered; the file is flushed after every epoch, when the run ends, and at
- * least every {@value #FLUSH_EVERY_SECONDS} seconds. A resumed run may repeat steps that were
- * logged after its checkpoint; readers that draw the history (see {@link TrainingCharts}) keep the
- * latest occurrence.
+ * object. Steps are buffered; the file is flushed after every epoch, before every checkpoint (so a
+ * run resumed from a checkpoint after a crash, even {@code kill -9}, finds every step before it),
+ * when the run ends, and at least every {@value #FLUSH_EVERY_SECONDS} seconds. A resumed run may
+ * repeat steps that were logged after its checkpoint; readers that draw the history (see {@link
+ * TrainingCharts}) keep the latest occurrence.
  *
  * <p>Methods are synchronized, so {@link #close()} may come from a shutdown hook.
  */
@@ -122,6 +123,12 @@ public final class MetricsLog implements TrainingListener, AutoCloseable {
             .field("skipped_files", r.skippedFiles())
             .field("seconds", r.seconds())
             .field("time", now()));
+    flush();
+  }
+
+  /** A checkpoint follows: the steps before it go to disk first, so a resumed run has no hole. */
+  @Override
+  public synchronized void checkpointing(long step) {
     flush();
   }
 

@@ -21,8 +21,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * library's elapsed time and ETA; at the end of each epoch a summary line:
  *
  * <pre>
- * epoch 3: train loss 2.3456 top-1 55.12% top-5 30.01% | val loss 2.1000 top-1 50.00% top-5 25.00%
- *     | lr 0.01 | 812 img/s | 1622.4 s
+ * epoch 3: train loss 2.3456 top-1 err 55.12% top-5 err 30.01% | val loss 2.1000 top-1 err 50.00%
+ *     top-5 err 25.00% | lr 0.01 | 812 img/s | 1622.4 s
  * </pre>
  *
  * (on one line). On an interactive console the bar redraws in place with Unicode blocks. Without
@@ -164,7 +164,7 @@ public final class ProgressBars implements TrainingListener, AutoCloseable {
   private String stepMessage() {
     return String.format(
         Locale.ROOT,
-        "loss %s, top-1 %s, top-5 %s, %s img/s",
+        "loss %s, top-1 err %s, top-5 err %s, %s img/s",
         decimal(lossSteps == 0 ? Double.NaN : lossSum / lossSteps, 4),
         percent(errorSteps == 0 ? Double.NaN : top1Sum / errorSteps),
         percent(errorSteps == 0 ? Double.NaN : top5Sum / errorSteps),
@@ -196,7 +196,12 @@ public final class ProgressBars implements TrainingListener, AutoCloseable {
   }
 
   private static String figures(double loss, double top1, double top5) {
-    return "loss " + decimal(loss, 4) + " top-1 " + percent(top1) + " top-5 " + percent(top5);
+    return "loss "
+        + decimal(loss, 4)
+        + " top-1 err "
+        + percent(top1)
+        + " top-5 err "
+        + percent(top5);
   }
 
   private static String decimal(double v, int digits) {

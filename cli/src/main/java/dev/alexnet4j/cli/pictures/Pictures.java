@@ -7,6 +7,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
@@ -82,8 +83,12 @@ public final class Pictures {
     if (parent != null) {
       Files.createDirectories(parent);
     }
-    if (!ImageIO.write(image, "png", file.toFile())) {
-      throw new IOException("no PNG writer in this Java runtime for " + file);
+    // Through a stream of nio's: a path that cannot be written fails with its own reason (a
+    // folder, no permission), not ImageIO's "Can't create an ImageOutputStream!".
+    try (OutputStream out = Files.newOutputStream(file)) {
+      if (!ImageIO.write(image, "png", out)) {
+        throw new IOException("no PNG writer in this Java runtime for " + file);
+      }
     }
   }
 }

@@ -94,6 +94,19 @@ class MetricsLogTest {
     }
   }
 
+  /** A checkpoint after step 2: steps 0 to 2 are on disk before it, so kill -9 leaves no hole. */
+  @Test
+  void flushesBeforeEveryCheckpointSoAResumedRunHasNoHole() throws IOException {
+    try (MetricsLog log = new MetricsLog(runDir)) {
+      for (int s = 0; s < 3; s++) {
+        log.stepEnded(step(0, s, 3.0 - s));
+      }
+      log.checkpointing(3);
+      // Still open, no epoch ended, well within the 30 s: the steps must already be on disk.
+      assertEquals(3, MetricsLog.read(MetricsLog.file(runDir)).steps().size());
+    }
+  }
+
   @Test
   void numbersDoNotFollowTheLocale() throws IOException {
     Locale saved = Locale.getDefault();

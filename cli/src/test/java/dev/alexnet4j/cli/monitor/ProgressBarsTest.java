@@ -53,14 +53,14 @@ class ProgressBarsTest {
 
     List<String> lines = output().lines().toList();
     assertEquals(
-        "epoch 0: train loss 2.3000 top-1 50.00% top-5 20.00%"
-            + " | val loss 2.5000 top-1 60.00% top-5 30.00% | lr 0.01 | 812 img/s | 12.3 s",
+        "epoch 0: train loss 2.3000 top-1 err 50.00% top-5 err 20.00%"
+            + " | val loss 2.5000 top-1 err 60.00% top-5 err 30.00% | lr 0.01 | 812 img/s | 12.3 s",
         lines.get(lines.size() - 1));
     String bar = lines.get(lines.size() - 2);
     assertTrue(bar.startsWith("epoch 0 100%"), bar);
     assertTrue(bar.contains("3/3"), bar);
     assertTrue(
-        bar.contains("loss 2.3000, top-1 50.00%, top-5 20.00%, 800 img/s"),
+        bar.contains("loss 2.3000, top-1 err 50.00%, top-5 err 20.00%, 800 img/s"),
         "extra message: " + bar);
     assertTrue(bar.chars().allMatch(c -> c < 128), "ASCII off a terminal: " + bar);
     assertFalse(output().contains("\r"), "log lines, not carriage returns");
@@ -74,7 +74,7 @@ class ProgressBarsTest {
         new EpochReport(
             4, 30, 1.25, 0.125, 0.0625, Double.NaN, Double.NaN, Double.NaN, 1.0e-4f, 99.5, 7, 60));
     assertEquals(
-        "epoch 4: train loss 1.2500 top-1 12.50% top-5 6.25% | val n/a | lr 0.0001 | 100 img/s"
+        "epoch 4: train loss 1.2500 top-1 err 12.50% top-5 err 6.25% | val n/a | lr 0.0001 | 100 img/s"
             + " | 60.0 s | 7 files skipped",
         output().strip());
   }

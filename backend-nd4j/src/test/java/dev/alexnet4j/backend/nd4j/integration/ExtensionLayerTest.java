@@ -1,6 +1,7 @@
 package dev.alexnet4j.backend.nd4j.integration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,6 +41,30 @@ class ExtensionLayerTest {
         assertThrows(
             ConfigurationException.class, () -> injector.getInstance(NetworkParser.class).parse());
     assertTrue(e.getMessage().contains("unknown layer type 'leaky-relu'"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("add the module that defines it to alexnet4j.modules"),
+        e.getMessage());
+  }
+
+  @Test
+  void aTypeRegisteredTwiceNamesBothModulesInOneLine() {
+    ConfigurationException e =
+        assertThrows(
+            ConfigurationException.class,
+            () ->
+                injector(
+                    "alexnet4j.modules = [\""
+                        + LeakyReluModule.class.getName()
+                        + "\", \""
+                        + ClashingReluModule.class.getName()
+                        + "\"]"));
+    assertEquals("alexnet4j.modules", e.path());
+    assertFalse(e.getMessage().contains("\n"), e.getMessage());
+    assertTrue(e.getMessage().contains("layer type 'relu' is registered twice"), e.getMessage());
+    assertTrue(e.getMessage().contains("CoreModule"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains(ClashingReluModule.class.getName() + " (alexnet4j.modules[1])"),
+        e.getMessage());
   }
 
   @Test

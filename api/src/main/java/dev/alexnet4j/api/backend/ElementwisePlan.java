@@ -1,18 +1,9 @@
 package dev.alexnet4j.api.backend;
 
-import dev.alexnet4j.api.tensor.Tensor;
-
 /**
  * An elementwise function planned for one shape: ReLU ({@link Backend#relu}) or an {@link
  * Activation} ({@link Backend#activation}). The plan owns the tensors it returns and reuses them on
  * every call; {@code backward} refers to the last {@code forward}, whose input must not change in
  * between.
  */
-public interface ElementwisePlan extends AutoCloseable {
-  Tensor forward(Tensor input);
-
-  Tensor backward(Tensor outputGradient);
-
-  @Override
-  void close();
-}
+public interface ElementwisePlan extends TensorPlan {}

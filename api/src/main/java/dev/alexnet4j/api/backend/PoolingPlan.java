@@ -4,14 +4,10 @@ import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
 
 /** Max pooling planned for one input shape. See {@link Backend} for ownership. */
-public interface PoolingPlan extends AutoCloseable {
+public interface PoolingPlan extends TensorPlan {
   Shape outputShape();
 
-  Tensor forward(Tensor input);
-
   /** The input gradient of the last forward: each window's gradient goes to its maximum. */
-  Tensor backward(Tensor outputGradient);
-
   @Override
-  void close();
+  Tensor backward(Tensor outputGradient);
 }

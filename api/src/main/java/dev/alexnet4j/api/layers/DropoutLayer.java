@@ -9,12 +9,10 @@ import dev.alexnet4j.api.layer.LayerContext;
 import dev.alexnet4j.api.layer.LayerDeclaration;
 import dev.alexnet4j.api.layer.LayerFactory;
 import dev.alexnet4j.api.layer.LayerSpec;
-import dev.alexnet4j.api.layer.Parameter;
 import dev.alexnet4j.api.layer.Pass;
 import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
-import java.util.List;
 
 /**
  * Type {@code dropout}: during training each unit is zeroed with probability {@code rate} and the
@@ -23,7 +21,7 @@ import java.util.List;
  * counter-based one of {@link DropoutMask}, keyed by the layer's name, so it does not depend on
  * device split or backend.
  */
-public final class DropoutLayer implements Layer {
+public final class DropoutLayer extends PlanLayer<DropoutPlan> {
   public static final String TYPE = "dropout";
 
   /** The declaration of a dropout layer. */
@@ -92,35 +90,10 @@ public final class DropoutLayer implements Layer {
     }
   }
 
-  private final String name;
-  private final Shape input;
-  private final DropoutPlan plan;
   private boolean lastWasTraining;
 
   private DropoutLayer(String name, Shape input, DropoutPlan plan) {
-    this.name = name;
-    this.input = input;
-    this.plan = plan;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public Shape inputShape() {
-    return input;
-  }
-
-  @Override
-  public Shape outputShape() {
-    return input;
-  }
-
-  @Override
-  public List<Parameter> parameters() {
-    return List.of();
+    super(name, input, input, plan);
   }
 
   @Override
@@ -133,13 +106,8 @@ public final class DropoutLayer implements Layer {
   public Tensor backward(Tensor dy) {
     if (!lastWasTraining) {
       throw new IllegalStateException(
-          "dropout layer '" + name + "': backward after an inference forward");
+          "dropout layer '" + name() + "': backward after an inference forward");
     }
     return plan.backward(dy);
-  }
-
-  @Override
-  public void close() {
-    plan.close();
   }
 }

@@ -4,11 +4,7 @@ import dev.alexnet4j.api.backend.ElementwisePlan;
 import dev.alexnet4j.api.layer.Layer;
 import dev.alexnet4j.api.layer.LayerContext;
 import dev.alexnet4j.api.layer.LayerSpec;
-import dev.alexnet4j.api.layer.Parameter;
-import dev.alexnet4j.api.layer.Pass;
 import dev.alexnet4j.api.tensor.Shape;
-import dev.alexnet4j.api.tensor.Tensor;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -28,7 +24,7 @@ import java.util.Objects;
  * the layer closes the plan when it closes. An activation composed of several plans (Swish: a
  * sigmoid and a multiply) implements {@link Layer} itself.
  */
-public final class ElementwiseLayer implements Layer {
+public final class ElementwiseLayer extends TensorPlanLayer<ElementwisePlan> {
 
   /** Plans the layer's op for its input shape on the context's device. */
   @FunctionalInterface
@@ -64,52 +60,7 @@ public final class ElementwiseLayer implements Layer {
     return new Spec(type, name, planner);
   }
 
-  private final String name;
-  private final Shape input;
-  private final ElementwisePlan plan;
-
   private ElementwiseLayer(String name, Shape input, ElementwisePlan plan) {
-    this.name = name;
-    this.input = input;
-    this.plan = plan;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public Shape inputShape() {
-    return input;
-  }
-
-  @Override
-  public Shape outputShape() {
-    return input;
-  }
-
-  @Override
-  public List<Parameter> parameters() {
-    return List.of();
-  }
-
-  @Override
-  public Tensor forward(Tensor x, Pass pass) {
-    return plan.forward(x);
-  }
-
-  /**
-   * The input gradient from the plan, always: a first layer built without one ({@link
-   * LayerContext#inputGradient()} false) could return null, but an activation is never first.
-   */
-  @Override
-  public Tensor backward(Tensor dy) {
-    return plan.backward(dy);
-  }
-
-  @Override
-  public void close() {
-    plan.close();
+    super(name, input, input, plan);
   }
 }

@@ -6,14 +6,12 @@ import dev.alexnet4j.api.layer.LayerContext;
 import dev.alexnet4j.api.layer.LayerDeclaration;
 import dev.alexnet4j.api.layer.LayerFactory;
 import dev.alexnet4j.api.layer.LayerSpec;
-import dev.alexnet4j.api.layer.Parameter;
 import dev.alexnet4j.api.layer.Pass;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
-import java.util.List;
 
 /** Type {@code flatten}: [N, C, H, W] to [N, C*H*W], as a view: no data moves. */
-public final class FlattenLayer implements Layer {
+public final class FlattenLayer extends PlanLayer<FlattenLayer.Views> {
   public static final String TYPE = "flatten";
 
   /** The declaration of a flatten layer; it has no settings. */
@@ -42,55 +40,38 @@ public final class FlattenLayer implements Layer {
     }
   }
 
-  private final String name;
-  private final Shape input;
-  private final Shape output;
-  private final Backend backend;
-  // Views are cached per source tensor: layers hand out the same tensor every step.
-  private final ViewCache forwardViews = new ViewCache();
-  private final ViewCache backwardViews = new ViewCache();
-
   private FlattenLayer(String name, Shape input, Shape output, Backend backend) {
-    this.name = name;
-    this.input = input;
-    this.output = output;
-    this.backend = backend;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public Shape inputShape() {
-    return input;
-  }
-
-  @Override
-  public Shape outputShape() {
-    return output;
-  }
-
-  @Override
-  public List<Parameter> parameters() {
-    return List.of();
+    super(name, input, output, new Views(backend));
   }
 
   @Override
   public Tensor forward(Tensor x, Pass pass) {
-    return forwardViews.view(backend, x, output);
+    return plan.forward.view(plan.backend, x, outputShape());
   }
 
   @Override
   public Tensor backward(Tensor dy) {
-    return backwardViews.view(backend, dy, input);
+    return plan.backward.view(plan.backend, dy, inputShape());
   }
 
-  @Override
-  public void close() {
-    forwardViews.close();
-    backwardViews.close();
+  /**
+   * The layer's "plan": views are cached per source tensor, since layers hand out the same tensor
+   * every step.
+   */
+  static final class Views implements AutoCloseable {
+    private final Backend backend;
+    private final ViewCache forward = new ViewCache();
+    private final ViewCache backward = new ViewCache();
+
+    Views(Backend backend) {
+      this.backend = backend;
+    }
+
+    @Override
+    public void close() {
+      forward.close();
+      backward.close();
+    }
   }
 
   /** The last view made, reused while the source tensor is the same object. */

@@ -7,11 +7,7 @@ import dev.alexnet4j.api.layer.LayerContext;
 import dev.alexnet4j.api.layer.LayerDeclaration;
 import dev.alexnet4j.api.layer.LayerFactory;
 import dev.alexnet4j.api.layer.LayerSpec;
-import dev.alexnet4j.api.layer.Parameter;
-import dev.alexnet4j.api.layer.Pass;
 import dev.alexnet4j.api.tensor.Shape;
-import dev.alexnet4j.api.tensor.Tensor;
-import java.util.List;
 
 /**
  * Type {@code lrn}: cross-channel local response normalisation, the paper's section 3.3, {@code
@@ -19,7 +15,7 @@ import java.util.List;
  * the paper writes it (not divided by size). With {@code groups = 2} each tower normalises only its
  * own channels, as on the paper's two GPUs.
  */
-public final class LrnLayer implements Layer {
+public final class LrnLayer extends TensorPlanLayer<LrnPlan> {
   public static final String TYPE = "lrn";
 
   /** The declaration of an LRN layer. */
@@ -71,48 +67,7 @@ public final class LrnLayer implements Layer {
     }
   }
 
-  private final String name;
-  private final Shape input;
-  private final LrnPlan plan;
-
   private LrnLayer(String name, Shape input, LrnPlan plan) {
-    this.name = name;
-    this.input = input;
-    this.plan = plan;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public Shape inputShape() {
-    return input;
-  }
-
-  @Override
-  public Shape outputShape() {
-    return input;
-  }
-
-  @Override
-  public List<Parameter> parameters() {
-    return List.of();
-  }
-
-  @Override
-  public Tensor forward(Tensor x, Pass pass) {
-    return plan.forward(x);
-  }
-
-  @Override
-  public Tensor backward(Tensor dy) {
-    return plan.backward(dy);
-  }
-
-  @Override
-  public void close() {
-    plan.close();
+    super(name, input, input, plan);
   }
 }

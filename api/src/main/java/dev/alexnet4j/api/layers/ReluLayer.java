@@ -6,14 +6,10 @@ import dev.alexnet4j.api.layer.LayerContext;
 import dev.alexnet4j.api.layer.LayerDeclaration;
 import dev.alexnet4j.api.layer.LayerFactory;
 import dev.alexnet4j.api.layer.LayerSpec;
-import dev.alexnet4j.api.layer.Parameter;
-import dev.alexnet4j.api.layer.Pass;
 import dev.alexnet4j.api.tensor.Shape;
-import dev.alexnet4j.api.tensor.Tensor;
-import java.util.List;
 
 /** Type {@code relu}: y = max(0, x), the paper's non-saturating non-linearity. */
-public final class ReluLayer implements Layer {
+public final class ReluLayer extends TensorPlanLayer<ElementwisePlan> {
   public static final String TYPE = "relu";
 
   /** The declaration of a ReLU; it has no settings. */
@@ -42,48 +38,7 @@ public final class ReluLayer implements Layer {
     }
   }
 
-  private final String name;
-  private final Shape input;
-  private final ElementwisePlan plan;
-
   private ReluLayer(String name, Shape input, ElementwisePlan plan) {
-    this.name = name;
-    this.input = input;
-    this.plan = plan;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public Shape inputShape() {
-    return input;
-  }
-
-  @Override
-  public Shape outputShape() {
-    return input;
-  }
-
-  @Override
-  public List<Parameter> parameters() {
-    return List.of();
-  }
-
-  @Override
-  public Tensor forward(Tensor x, Pass pass) {
-    return plan.forward(x);
-  }
-
-  @Override
-  public Tensor backward(Tensor dy) {
-    return plan.backward(dy);
-  }
-
-  @Override
-  public void close() {
-    plan.close();
+    super(name, input, input, plan);
   }
 }

@@ -7,18 +7,17 @@ import dev.alexnet4j.api.layer.LayerDeclaration;
 import dev.alexnet4j.api.layer.LayerFactory;
 import dev.alexnet4j.api.layer.LayerSpec;
 import dev.alexnet4j.api.layer.LossLayer;
-import dev.alexnet4j.api.layer.Parameter;
 import dev.alexnet4j.api.layer.Pass;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
-import java.util.List;
 
 /**
  * Type {@code softmax-cross-entropy}: the paper's multinomial logistic regression objective. Its
  * forward gives class probabilities; the loss is the batch mean of -log p[label] and its gradient
  * with respect to the logits is (p - onehot(label)) / N.
  */
-public final class SoftmaxCrossEntropyLayer implements LossLayer {
+public final class SoftmaxCrossEntropyLayer extends PlanLayer<SoftmaxCrossEntropyPlan>
+    implements LossLayer {
   public static final String TYPE = "softmax-cross-entropy";
 
   /** The declaration of the loss; it has no settings. */
@@ -59,34 +58,8 @@ public final class SoftmaxCrossEntropyLayer implements LossLayer {
     }
   }
 
-  private final String name;
-  private final Shape input;
-  private final SoftmaxCrossEntropyPlan plan;
-
   private SoftmaxCrossEntropyLayer(String name, Shape input, SoftmaxCrossEntropyPlan plan) {
-    this.name = name;
-    this.input = input;
-    this.plan = plan;
-  }
-
-  @Override
-  public String name() {
-    return name;
-  }
-
-  @Override
-  public Shape inputShape() {
-    return input;
-  }
-
-  @Override
-  public Shape outputShape() {
-    return input;
-  }
-
-  @Override
-  public List<Parameter> parameters() {
-    return List.of();
+    super(name, input, input, plan);
   }
 
   @Override
@@ -107,16 +80,17 @@ public final class SoftmaxCrossEntropyLayer implements LossLayer {
   }
 
   private void checkLabels(int[] labels) {
-    if (labels.length != input.batch()) {
+    int batch = inputShape().batch();
+    if (labels.length != batch) {
       throw new IllegalArgumentException(
-          "loss '" + name + "': " + labels.length + " labels for a batch of " + input.batch());
+          "loss '" + name() + "': " + labels.length + " labels for a batch of " + batch);
     }
-    int classes = input.channels();
+    int classes = inputShape().channels();
     for (int i = 0; i < labels.length; i++) {
       if (labels[i] < 0 || labels[i] >= classes) {
         throw new IllegalArgumentException(
             "loss '"
-                + name
+                + name()
                 + "': label "
                 + labels[i]
                 + " of sample "
@@ -126,10 +100,5 @@ public final class SoftmaxCrossEntropyLayer implements LossLayer {
                 + ")");
       }
     }
-  }
-
-  @Override
-  public void close() {
-    plan.close();
   }
 }

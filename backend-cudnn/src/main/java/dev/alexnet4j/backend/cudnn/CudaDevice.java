@@ -75,10 +75,10 @@ final class CudaDevice implements AutoCloseable {
     try {
       d.run(
           () -> {
-            calls.setDevice(d.site, index);
-            d.stream = calls.createStream(d.site);
-            d.cudnn = calls.createCudnn(d.site, d.stream);
-            d.cublas = calls.createCublas(d.site, d.stream);
+            calls.runtime().setDevice(d.site, index);
+            d.stream = calls.runtime().createStream(d.site);
+            d.cudnn = calls.cudnn().createCudnn(d.site, d.stream);
+            d.cublas = calls.cublas().createCublas(d.site, d.stream);
           });
     } catch (RuntimeException e) {
       d.close();
@@ -170,14 +170,14 @@ final class CudaDevice implements AutoCloseable {
 
   /** Device memory for {@code floats} floats, owned by the caller. */
   Pointer allocate(CallSite at, long floats) {
-    return call(() -> calls.malloc(at, CudaCalls.floatBytes(floats)));
+    return call(() -> calls.runtime().malloc(at, CudaCalls.floatBytes(floats)));
   }
 
   void free(CallSite at, Pointer pointer) {
     if (closed) {
       return; // the context is gone, and with it every allocation
     }
-    run(() -> calls.free(at, pointer));
+    run(() -> calls.runtime().free(at, pointer));
   }
 
   /** Copies host floats to device memory through the pinned buffer; returns when done. */
@@ -190,15 +190,17 @@ final class CudaDevice implements AutoCloseable {
             stagingBuffer(at, bytes)
                 .asFloatBuffer()
                 .put(data, (int) (offset / 4), (int) (bytes / 4));
-            calls.memcpyAsync(
-                at,
-                target.withByteOffset(offset),
-                staging,
-                bytes,
-                cudaMemcpyKind.cudaMemcpyHostToDevice,
-                stream);
+            calls
+                .runtime()
+                .memcpyAsync(
+                    at,
+                    target.withByteOffset(offset),
+                    staging,
+                    bytes,
+                    cudaMemcpyKind.cudaMemcpyHostToDevice,
+                    stream);
             // The pinned buffer is reused by the next chunk: wait until the GPU has read it.
-            calls.synchronize(at, stream);
+            calls.runtime().synchronize(at, stream);
           }
         });
   }
@@ -209,9 +211,11 @@ final class CudaDevice implements AutoCloseable {
         () -> {
           long bytes = 4L * data.length;
           stagingBuffer(at, bytes).asIntBuffer().put(data);
-          calls.memcpyAsync(
-              at, target, staging, bytes, cudaMemcpyKind.cudaMemcpyHostToDevice, stream);
-          calls.synchronize(at, stream);
+          calls
+              .runtime()
+              .memcpyAsync(
+                  at, target, staging, bytes, cudaMemcpyKind.cudaMemcpyHostToDevice, stream);
+          calls.runtime().synchronize(at, stream);
         });
   }
 
@@ -224,14 +228,16 @@ final class CudaDevice implements AutoCloseable {
           for (long offset = 0; offset < total; offset += STAGING_CHUNK_BYTES) {
             long bytes = Math.min(STAGING_CHUNK_BYTES, total - offset);
             ByteBuffer buffer = stagingBuffer(at, bytes);
-            calls.memcpyAsync(
-                at,
-                staging,
-                source.withByteOffset(offset),
-                bytes,
-                cudaMemcpyKind.cudaMemcpyDeviceToHost,
-                stream);
-            calls.synchronize(at, stream);
+            calls
+                .runtime()
+                .memcpyAsync(
+                    at,
+                    staging,
+                    source.withByteOffset(offset),
+                    bytes,
+                    cudaMemcpyKind.cudaMemcpyDeviceToHost,
+                    stream);
+            calls.runtime().synchronize(at, stream);
             buffer.asFloatBuffer().get(out, (int) (offset / 4), (int) (bytes / 4));
           }
           return out;
@@ -240,7 +246,7 @@ final class CudaDevice implements AutoCloseable {
 
   /** Waits until every op queued on this device's stream has finished. */
   void synchronize(CallSite at) {
-    run(() -> calls.synchronize(at, stream));
+    run(() -> calls.runtime().synchronize(at, stream));
   }
 
   /**
@@ -253,9 +259,9 @@ final class CudaDevice implements AutoCloseable {
     return call(
         () -> {
           if (marker == null) {
-            marker = calls.createEvent(at);
+            marker = calls.runtime().createEvent(at);
           }
-          calls.recordEvent(at, marker, stream);
+          calls.runtime().recordEvent(at, marker, stream);
           return marker;
         });
   }
@@ -265,13 +271,13 @@ final class CudaDevice implements AutoCloseable {
    * event} (another device's {@link #mark}) marked; the host does not wait.
    */
   void waitFor(CallSite at, cudaEvent_t event) {
-    run(() -> calls.waitEvent(at, stream, event));
+    run(() -> calls.runtime().waitEvent(at, stream, event));
   }
 
   /** The pinned buffer, at least one staging chunk (or {@code bytes}) long, in native order. */
   private ByteBuffer stagingBuffer(CallSite at, long bytes) {
     if (staging == null) {
-      staging = calls.mallocHost(at, STAGING_CHUNK_BYTES);
+      staging = calls.runtime().mallocHost(at, STAGING_CHUNK_BYTES);
     }
     if (bytes > STAGING_CHUNK_BYTES) {
       throw new IllegalArgumentException(
@@ -309,23 +315,23 @@ final class CudaDevice implements AutoCloseable {
     }
     if (staging != null) {
       Pointer s = staging;
-      closer.add(() -> calls.freeHost(at, s));
+      closer.add(() -> calls.runtime().freeHost(at, s));
     }
     if (marker != null) {
       cudaEvent_t e = marker;
-      closer.add(() -> calls.destroyEvent(at, e));
+      closer.add(() -> calls.runtime().destroyEvent(at, e));
     }
     if (cublas != null) {
       cublasHandle h = cublas;
-      closer.add(() -> calls.destroyCublas(at, h));
+      closer.add(() -> calls.cublas().destroyCublas(at, h));
     }
     if (cudnn != null) {
       cudnnHandle h = cudnn;
-      closer.add(() -> calls.destroyCudnn(at, h));
+      closer.add(() -> calls.cudnn().destroyCudnn(at, h));
     }
     if (stream != null) {
       cudaStream_t s = stream;
-      closer.add(() -> calls.destroyStream(at, s));
+      closer.add(() -> calls.runtime().destroyStream(at, s));
     }
     closer.closeAll();
   }

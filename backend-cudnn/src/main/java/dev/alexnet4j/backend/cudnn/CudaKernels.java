@@ -59,11 +59,11 @@ class CudaKernels implements AutoCloseable {
     this.device = device;
     this.calls = device.calls();
     this.site = new CallSite(device.device().toString(), "cudnn backend kernels (" + SOURCE + ")");
-    GpuProperties gpu = calls.deviceProperties(site, device.index());
-    int arch = architecture(calls.nvrtcArchitectures(site), gpu.computeCapability());
+    GpuProperties gpu = calls.runtime().deviceProperties(site, device.index());
+    int arch = architecture(calls.nvrtc().nvrtcArchitectures(site), gpu.computeCapability());
     this.module = load(gpu, arch, source());
     for (String name : NAMES) {
-      functions.put(name, calls.function(site, module, name));
+      functions.put(name, calls.driver().function(site, module, name));
     }
   }
 
@@ -76,9 +76,9 @@ class CudaKernels implements AutoCloseable {
     String why;
     if (cubinRuns(arch, gpu.computeCapability())) {
       try {
-        byte[] cubin = calls.compileToCubin(site, source, SOURCE, options("sm_" + arch));
+        byte[] cubin = calls.nvrtc().compileToCubin(site, source, SOURCE, options("sm_" + arch));
         if (cubin.length > 0) {
-          CUmodule loaded = calls.loadModule(site, cubin);
+          CUmodule loaded = calls.driver().loadModule(site, cubin);
           target = "sm_" + arch + " cubin";
           return loaded;
         }
@@ -104,8 +104,8 @@ class CudaKernels implements AutoCloseable {
         gpu,
         why);
     try {
-      String ptx = calls.compileToPtx(site, source, SOURCE, options("compute_" + arch));
-      CUmodule loaded = calls.loadModule(site, ptx);
+      String ptx = calls.nvrtc().compileToPtx(site, source, SOURCE, options("compute_" + arch));
+      CUmodule loaded = calls.driver().loadModule(site, ptx);
       target = "compute_" + arch + " PTX";
       return loaded;
     } catch (NativeCallException e) {
@@ -168,7 +168,9 @@ class CudaKernels implements AutoCloseable {
   }
 
   private void launch(CallSite at, String name, long n, List<Object> arguments) {
-    calls.launch(at, name, functions.get(name), blocks(n), BLOCK, device.stream(), arguments);
+    calls
+        .driver()
+        .launch(at, name, functions.get(name), blocks(n), BLOCK, device.stream(), arguments);
   }
 
   void fill(CallSite at, Pointer x, int n, float value) {
@@ -231,6 +233,6 @@ class CudaKernels implements AutoCloseable {
 
   @Override
   public void close() {
-    calls.unloadModule(site, module);
+    calls.driver().unloadModule(site, module);
   }
 }

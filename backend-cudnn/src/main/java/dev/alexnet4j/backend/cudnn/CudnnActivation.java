@@ -16,7 +16,7 @@ import jcuda.jcudnn.cudnnTensorDescriptor;
  */
 final class CudnnActivation implements ElementwisePlan {
   private final CudaDevice device;
-  private final CudaCalls calls;
+  private final CudnnCalls cudnn;
   private final CallSite site;
   private final Shape shape;
   private final Activation function;
@@ -31,7 +31,7 @@ final class CudnnActivation implements ElementwisePlan {
 
   CudnnActivation(CudaDevice device, Shape shape, Activation function) {
     this.device = device;
-    this.calls = device.calls();
+    this.cudnn = device.calls().cudnn();
     this.shape = shape;
     this.function = function;
     this.size = Math.toIntExact(shape.size());
@@ -72,7 +72,7 @@ final class CudnnActivation implements ElementwisePlan {
     } else {
       device.run(
           () ->
-              calls.activationForward(
+              cudnn.activationForward(
                   site, device.cudnn(), activation, desc, x.pointer(), output.pointer()));
     }
     lastInput = x;
@@ -96,7 +96,7 @@ final class CudnnActivation implements ElementwisePlan {
     } else {
       device.run(
           () ->
-              calls.activationBackward(
+              cudnn.activationBackward(
                   site,
                   device.cudnn(),
                   activation,

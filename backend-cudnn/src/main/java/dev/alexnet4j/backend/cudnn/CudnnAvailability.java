@@ -63,8 +63,8 @@ final class CudnnAvailability {
           CUBLAS,
           "org.jcuda:jcublas",
           () -> {
-            calls.loadCublas();
-            return "cuBLAS " + calls.cublasVersion(CallSite.probe());
+            calls.cublas().loadCublas();
+            return "cuBLAS " + calls.cublas().cublasVersion(CallSite.probe());
           },
           missing,
           found);
@@ -73,8 +73,8 @@ final class CudnnAvailability {
           CUDNN,
           "org.jcuda:jcudnn",
           () -> {
-            calls.loadCudnn();
-            return "cuDNN " + cudnnVersion(calls.cudnnVersion());
+            calls.cudnn().loadCudnn();
+            return "cuDNN " + cudnnVersion(calls.cudnn().cudnnVersion());
           },
           missing,
           found);
@@ -84,8 +84,8 @@ final class CudnnAvailability {
           NVRTC,
           "org.jcuda:jcuda",
           () -> {
-            calls.loadNvrtc();
-            return "NVRTC " + calls.nvrtcVersion(CallSite.probe());
+            calls.nvrtc().loadNvrtc();
+            return "NVRTC " + calls.nvrtc().nvrtcVersion(CallSite.probe());
           },
           missing,
           found);
@@ -106,7 +106,7 @@ final class CudnnAvailability {
   private static void checkDriverAndGpu(CudaCalls calls, List<String> missing, List<String> found) {
     CallSite at = CallSite.probe();
     try {
-      calls.loadRuntime();
+      calls.runtime().loadRuntime();
     } catch (LinkageError e) {
       missing.add(
           "the JCuda runtime library (the CUDA 11.7 runtime is linked into it) could not be"
@@ -115,10 +115,10 @@ final class CudnnAvailability {
       return;
     }
     // Without a driver even cudaRuntimeGetVersion fails (cudaErrorInsufficientDriver): 0 then.
-    int runtime = versionOrZero(() -> calls.runtimeVersion(at));
-    int driver = versionOrZero(() -> calls.driverVersion(at));
+    int runtime = versionOrZero(() -> calls.runtime().runtimeVersion(at));
+    int driver = versionOrZero(() -> calls.runtime().driverVersion(at));
     int[] count = new int[1];
-    int status = calls.deviceCountStatus(count);
+    int status = calls.runtime().deviceCountStatus(count);
     String runtimeText = runtime > 0 ? cudaVersion(runtime) : RUNTIME;
     if (runtime > 0) {
       found.add("CUDA runtime " + runtimeText + " (in JCuda)");
@@ -157,7 +157,7 @@ final class CudnnAvailability {
     }
     List<String> names = new ArrayList<>();
     for (int i = 0; i < count[0]; i++) {
-      names.add(calls.deviceProperties(at, i).toString());
+      names.add(calls.runtime().deviceProperties(at, i).toString());
     }
     found.add("driver CUDA " + cudaVersion(driver) + " with " + names);
   }
@@ -171,7 +171,7 @@ final class CudnnAvailability {
       CudaCalls calls, LibraryFiles files, List<String> missing) {
     long version;
     try {
-      version = calls.cudnnVersion();
+      version = calls.cudnn().cudnnVersion();
     } catch (LinkageError | RuntimeException e) {
       return; // cuDNN itself is missing, which is reported already
     }

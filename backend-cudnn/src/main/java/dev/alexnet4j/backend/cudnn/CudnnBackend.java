@@ -73,12 +73,12 @@ public final class CudnnBackend implements Backend {
   CudnnBackend(CudnnSettings settings, List<Integer> open, CudaCalls calls) {
     this.settings = settings;
     this.calls = calls;
-    calls.loadRuntime();
-    calls.loadCublas();
-    calls.loadCudnn();
+    calls.runtime().loadRuntime();
+    calls.cublas().loadCublas();
+    calls.cudnn().loadCudnn();
     // Kernels compile on first use, but a missing NVRTC should fail here, not mid-epoch.
-    calls.loadNvrtc();
-    int count = calls.deviceCount(site);
+    calls.nvrtc().loadNvrtc();
+    int count = calls.runtime().deviceCount(site);
     if (count <= 0) {
       throw new IllegalStateException("cudnn backend: the driver reports no CUDA GPU");
     }
@@ -104,7 +104,7 @@ public final class CudnnBackend implements Backend {
             + " workspace limit {} MiB",
         devices,
         count,
-        calls.cudnnVersion(),
+        calls.cudnn().cudnnVersion(),
         settings.algorithm(),
         settings.deterministic(),
         settings.workspaceLimitBytes() >> 20);
@@ -148,11 +148,13 @@ public final class CudnnBackend implements Backend {
   private void enablePeerAccess(List<CudaDevice> opened) {
     for (CudaDevice from : opened) {
       for (CudaDevice to : opened) {
-        if (from != to && calls.canAccessPeer(site, from.index(), to.index())) {
+        if (from != to && calls.runtime().canAccessPeer(site, from.index(), to.index())) {
           from.run(
               () ->
-                  calls.enablePeerAccess(
-                      new CallSite(from.device().toString(), "peer access"), to.index()));
+                  calls
+                      .runtime()
+                      .enablePeerAccess(
+                          new CallSite(from.device().toString(), "peer access"), to.index()));
         }
       }
     }
@@ -180,8 +182,8 @@ public final class CudnnBackend implements Backend {
     CallSite at = at(gpu, "zeros " + shape);
     return gpu.call(
         () -> {
-          Pointer p = calls.malloc(at, CudaCalls.floatBytes(shape.size()));
-          calls.memsetAsync(at, p, 0, CudaCalls.floatBytes(shape.size()), gpu.stream());
+          Pointer p = calls.runtime().malloc(at, CudaCalls.floatBytes(shape.size()));
+          calls.runtime().memsetAsync(at, p, 0, CudaCalls.floatBytes(shape.size()), gpu.stream());
           return CudnnTensor.owning(p, shape, gpu);
         });
   }
@@ -193,11 +195,11 @@ public final class CudnnBackend implements Backend {
     CallSite at = at(gpu, "upload " + shape);
     return gpu.call(
         () -> {
-          Pointer p = calls.malloc(at, CudaCalls.floatBytes(shape.size()));
+          Pointer p = calls.runtime().malloc(at, CudaCalls.floatBytes(shape.size()));
           try {
             gpu.upload(at, data, p);
           } catch (RuntimeException e) {
-            calls.free(at, p);
+            calls.runtime().free(at, p);
             throw e;
           }
           return CudnnTensor.owning(p, shape, gpu);
@@ -253,13 +255,15 @@ public final class CudnnBackend implements Backend {
     if (from == to) {
       from.run(
           () ->
-              calls.memcpyAsync(
-                  at(from, "copy"),
-                  t.pointer(),
-                  s.pointer(),
-                  bytes,
-                  cudaMemcpyKind.cudaMemcpyDeviceToDevice,
-                  from.stream()));
+              calls
+                  .runtime()
+                  .memcpyAsync(
+                      at(from, "copy"),
+                      t.pointer(),
+                      s.pointer(),
+                      bytes,
+                      cudaMemcpyKind.cudaMemcpyDeviceToDevice,
+                      from.stream()));
       return;
     }
     cudaEvent_t targetReady = to.mark(at(to, "copy from " + from.device()));
@@ -267,9 +271,11 @@ public final class CudnnBackend implements Backend {
     cudaEvent_t copied =
         from.call(
             () -> {
-              calls.waitEvent(at, from.stream(), targetReady);
-              calls.memcpyPeerAsync(
-                  at, t.pointer(), to.index(), s.pointer(), from.index(), bytes, from.stream());
+              calls.runtime().waitEvent(at, from.stream(), targetReady);
+              calls
+                  .runtime()
+                  .memcpyPeerAsync(
+                      at, t.pointer(), to.index(), s.pointer(), from.index(), bytes, from.stream());
               return from.mark(at);
             });
     to.waitFor(at(to, "copy from " + from.device()), copied);
@@ -289,13 +295,15 @@ public final class CudnnBackend implements Backend {
     CudaDevice gpu = t.cudaDevice();
     gpu.run(
         () ->
-            calls.saxpy(
-                at(gpu, "axpy"),
-                gpu.cublas(),
-                Math.toIntExact(t.shape().size()),
-                alpha,
-                s.pointer(),
-                t.pointer()));
+            calls
+                .cublas()
+                .saxpy(
+                    at(gpu, "axpy"),
+                    gpu.cublas(),
+                    Math.toIntExact(t.shape().size()),
+                    alpha,
+                    s.pointer(),
+                    t.pointer()));
   }
 
   @Override
@@ -304,12 +312,14 @@ public final class CudnnBackend implements Backend {
     CudaDevice gpu = t.cudaDevice();
     gpu.run(
         () ->
-            calls.sscal(
-                at(gpu, "scale"),
-                gpu.cublas(),
-                Math.toIntExact(t.shape().size()),
-                factor,
-                t.pointer()));
+            calls
+                .cublas()
+                .sscal(
+                    at(gpu, "scale"),
+                    gpu.cublas(),
+                    Math.toIntExact(t.shape().size()),
+                    factor,
+                    t.pointer()));
   }
 
   /** x . x by cuBLAS, whose float sum overflows to infinity and propagates NaN, as required. */
@@ -320,12 +330,14 @@ public final class CudnnBackend implements Backend {
     return gpu.call(
         () ->
             (double)
-                calls.sdot(
-                    at(gpu, "sumOfSquares " + t.shape()),
-                    gpu.cublas(),
-                    Math.toIntExact(t.shape().size()),
-                    t.pointer(),
-                    t.pointer()));
+                calls
+                    .cublas()
+                    .sdot(
+                        at(gpu, "sumOfSquares " + t.shape()),
+                        gpu.cublas(),
+                        Math.toIntExact(t.shape().size()),
+                        t.pointer(),
+                        t.pointer()));
   }
 
   @Override

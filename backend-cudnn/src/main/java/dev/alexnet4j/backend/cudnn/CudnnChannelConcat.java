@@ -1,6 +1,7 @@
 package dev.alexnet4j.backend.cudnn;
 
 import dev.alexnet4j.api.backend.ChannelConcatPlan;
+import dev.alexnet4j.api.backend.PlanChecks;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import jcuda.runtime.cudaMemcpyKind;
  */
 final class CudnnChannelConcat implements ChannelConcatPlan {
   private final CudaDevice device;
-  private final CudaCalls calls;
+  private final RuntimeCalls runtime;
   private final CallSite site;
   private final List<Shape> parts;
   private final Shape outputShape;
@@ -29,40 +30,15 @@ final class CudnnChannelConcat implements ChannelConcatPlan {
 
   CudnnChannelConcat(CudaDevice device, List<Shape> parts) {
     this.device = device;
-    this.calls = device.calls();
-    if (parts == null || parts.isEmpty()) {
-      throw new IllegalArgumentException(
-          "cudnn channel concat on " + device.device() + ": no parts");
-    }
+    this.runtime = device.calls().runtime();
+    this.outputShape =
+        PlanChecks.channelConcat("cudnn channel concat on " + device.device(), parts);
     this.parts = List.copyOf(parts);
-    Shape first = parts.get(0);
-    if (first.rank() < 2) {
-      throw new IllegalArgumentException(
-          "cudnn channel concat on "
-              + device.device()
-              + ": parts need a channel axis, got "
-              + first);
-    }
-    int channels = 0;
     this.channelOffsets = new long[parts.size() + 1];
     for (int i = 0; i < parts.size(); i++) {
-      Shape p = parts.get(i);
-      if (p.rank() != first.rank() || !p.withChannels(1).equals(first.withChannels(1))) {
-        throw new IllegalArgumentException(
-            "cudnn channel concat on "
-                + device.device()
-                + ": part "
-                + i
-                + " has shape "
-                + p
-                + ", which differs from part 0 ("
-                + first
-                + ") on an axis other than 1");
-      }
-      channels += p.channels();
-      channelOffsets[i + 1] = channels;
+      channelOffsets[i + 1] = channelOffsets[i] + parts.get(i).channels();
     }
-    this.outputShape = first.withChannels(channels);
+    Shape first = parts.get(0);
     this.rest = first.sampleSize() / first.channels();
     this.site =
         new CallSite(
@@ -91,7 +67,7 @@ final class CudnnChannelConcat implements ChannelConcatPlan {
     Pointer slice = whole.withByteOffset(CudaCalls.floatBytes(channelOffsets[i] * rest));
     int samples = outputShape.batch();
     if (intoWhole) {
-      calls.memcpy2DAsync(
+      runtime.memcpy2DAsync(
           site,
           slice,
           wholeRowBytes,
@@ -102,7 +78,7 @@ final class CudnnChannelConcat implements ChannelConcatPlan {
           cudaMemcpyKind.cudaMemcpyDeviceToDevice,
           device.stream());
     } else {
-      calls.memcpy2DAsync(
+      runtime.memcpy2DAsync(
           site,
           part,
           rowBytes,

@@ -25,7 +25,7 @@ import jcuda.jcudnn.cudnnTensorDescriptor;
  */
 final class CudnnConvolution implements ConvolutionPlan {
   private final CudaDevice device;
-  private final CudaCalls calls;
+  private final CudnnCalls cudnn;
   private final CallSite site;
   private final ConvolutionGeometry geometry;
   private final Shape inputShape;
@@ -60,7 +60,7 @@ final class CudnnConvolution implements ConvolutionPlan {
       boolean inputGradient,
       CudnnSettings settings) {
     this.device = device;
-    this.calls = device.calls();
+    this.cudnn = device.calls().cudnn();
     this.geometry = geometry;
     this.inputShape = input;
     this.outputShape = geometry.outputShape(input);
@@ -132,16 +132,16 @@ final class CudnnConvolution implements ConvolutionPlan {
     cudnnTensorDescriptor b = resources.tensor(Shape.nchw(1, geometry.outChannels(), 1, 1));
     cudnnFilterDescriptor w = resources.filter(weightShape);
     cudnnConvolutionDescriptor conv = resources.convolution();
-    calls.setConvolution2d(
+    cudnn.setConvolution2d(
         site,
         conv,
         geometry.padHeight(),
         geometry.padWidth(),
         geometry.strideHeight(),
         geometry.strideWidth());
-    calls.setConvolutionGroupCount(site, conv, geometry.groups());
-    calls.setConvolutionMathType(site, conv, cudnnMathType.CUDNN_FMA_MATH);
-    int[] dims = calls.convolutionOutputDims(site, conv, x, w);
+    cudnn.setConvolutionGroupCount(site, conv, geometry.groups());
+    cudnn.setConvolutionMathType(site, conv, cudnnMathType.CUDNN_FMA_MATH);
+    int[] dims = cudnn.convolutionOutputDims(site, conv, x, w);
     if (!Arrays.equals(dims, outputShape.dims())) {
       throw new IllegalStateException(
           site + ": cuDNN computes output " + Arrays.toString(dims) + ", expected " + outputShape);
@@ -154,33 +154,33 @@ final class CudnnConvolution implements ConvolutionPlan {
         AlgorithmChooser.choose(
             site,
             "forward",
-            calls.forwardAlgorithms(site, measure, h, x, w, conv, y),
+            cudnn.forwardAlgorithms(site, measure, h, x, w, conv, y),
             deterministic,
             limit);
     AlgorithmCandidate bwdFilter =
         AlgorithmChooser.choose(
             site,
             "backward filter",
-            calls.backwardFilterAlgorithms(site, measure, h, x, y, conv, w),
+            cudnn.backwardFilterAlgorithms(site, measure, h, x, y, conv, w),
             deterministic,
             limit);
     long bytes =
         Math.max(
-            calls.forwardWorkspaceBytes(site, h, x, w, conv, y, fwd.algorithm()),
-            calls.backwardFilterWorkspaceBytes(site, h, x, y, conv, w, bwdFilter.algorithm()));
+            cudnn.forwardWorkspaceBytes(site, h, x, w, conv, y, fwd.algorithm()),
+            cudnn.backwardFilterWorkspaceBytes(site, h, x, y, conv, w, bwdFilter.algorithm()));
     int bwdDataAlgorithm = -1;
     if (inputGradient) {
       AlgorithmCandidate bwdData =
           AlgorithmChooser.choose(
               site,
               "backward data",
-              calls.backwardDataAlgorithms(site, measure, h, w, y, conv, x),
+              cudnn.backwardDataAlgorithms(site, measure, h, w, y, conv, x),
               deterministic,
               limit);
       bwdDataAlgorithm = bwdData.algorithm();
       bytes =
           Math.max(
-              bytes, calls.backwardDataWorkspaceBytes(site, h, w, y, conv, x, bwdData.algorithm()));
+              bytes, cudnn.backwardDataWorkspaceBytes(site, h, w, y, conv, x, bwdData.algorithm()));
     }
     Pointer ws = bytes > 0 ? resources.bytes(bytes) : null;
     Pointer out = resources.floats(outputShape.size());
@@ -223,7 +223,7 @@ final class CudnnConvolution implements ConvolutionPlan {
     CudnnTensor b = bias == null ? null : CudnnTensor.of(bias, device, biasShape, where, "bias");
     device.run(
         () -> {
-          calls.convolutionForward(
+          cudnn.convolutionForward(
               site,
               device.cudnn(),
               xDesc,
@@ -237,7 +237,7 @@ final class CudnnConvolution implements ConvolutionPlan {
               yDesc,
               output.pointer());
           if (b != null) {
-            calls.addTensor(site, device.cudnn(), biasDesc, b.pointer(), yDesc, output.pointer());
+            cudnn.addTensor(site, device.cudnn(), biasDesc, b.pointer(), yDesc, output.pointer());
           }
         });
     lastInput = x;
@@ -260,7 +260,7 @@ final class CudnnConvolution implements ConvolutionPlan {
             : CudnnTensor.of(biasGradient, device, biasShape, where, "bias gradient");
     device.run(
         () -> {
-          calls.convolutionBackwardFilter(
+          cudnn.convolutionBackwardFilter(
               site,
               device.cudnn(),
               xDesc,
@@ -274,11 +274,11 @@ final class CudnnConvolution implements ConvolutionPlan {
               wDesc,
               dw.pointer());
           if (db != null) {
-            calls.convolutionBackwardBias(
+            cudnn.convolutionBackwardBias(
                 site, device.cudnn(), yDesc, dy.pointer(), biasDesc, db.pointer());
           }
           if (inputGradient) {
-            calls.convolutionBackwardData(
+            cudnn.convolutionBackwardData(
                 site,
                 device.cudnn(),
                 wDesc,

@@ -89,22 +89,26 @@ final class CudnnDense implements DensePlan {
     CudnnTensor b = bias == null ? null : CudnnTensor.of(bias, device, biasShape, where, "bias");
     device.run(
         () -> {
-          calls.sgemm(
-              site,
-              device.cublas(),
-              cublasOperation.CUBLAS_OP_T,
-              cublasOperation.CUBLAS_OP_N,
-              out,
-              batch,
-              in,
-              w.pointer(),
-              in,
-              x.pointer(),
-              in,
-              output.pointer(),
-              out);
+          calls
+              .cublas()
+              .sgemm(
+                  site,
+                  device.cublas(),
+                  cublasOperation.CUBLAS_OP_T,
+                  cublasOperation.CUBLAS_OP_N,
+                  out,
+                  batch,
+                  in,
+                  w.pointer(),
+                  in,
+                  x.pointer(),
+                  in,
+                  output.pointer(),
+                  out);
           if (b != null) {
-            calls.addTensor(site, device.cudnn(), biasDesc, b.pointer(), yDesc, output.pointer());
+            calls
+                .cudnn()
+                .addTensor(site, device.cudnn(), biasDesc, b.pointer(), yDesc, output.pointer());
           }
         });
     if (inputGradient && (inputGrad == null || !inputGrad.shape().equals(x.shape()))) {
@@ -132,39 +136,45 @@ final class CudnnDense implements DensePlan {
             : CudnnTensor.of(biasGradient, device, biasShape, where, "bias gradient");
     device.run(
         () -> {
-          calls.sgemm(
-              site,
-              device.cublas(),
-              cublasOperation.CUBLAS_OP_N,
-              cublasOperation.CUBLAS_OP_T,
-              in,
-              out,
-              batch,
-              lastInput.pointer(),
-              in,
-              dy.pointer(),
-              out,
-              dw.pointer(),
-              in);
+          calls
+              .cublas()
+              .sgemm(
+                  site,
+                  device.cublas(),
+                  cublasOperation.CUBLAS_OP_N,
+                  cublasOperation.CUBLAS_OP_T,
+                  in,
+                  out,
+                  batch,
+                  lastInput.pointer(),
+                  in,
+                  dy.pointer(),
+                  out,
+                  dw.pointer(),
+                  in);
           if (db != null) {
-            calls.convolutionBackwardBias(
-                site, device.cudnn(), yDesc, dy.pointer(), biasDesc, db.pointer());
+            calls
+                .cudnn()
+                .convolutionBackwardBias(
+                    site, device.cudnn(), yDesc, dy.pointer(), biasDesc, db.pointer());
           }
           if (inputGradient) {
-            calls.sgemm(
-                site,
-                device.cublas(),
-                cublasOperation.CUBLAS_OP_N,
-                cublasOperation.CUBLAS_OP_N,
-                in,
-                batch,
-                out,
-                lastWeight.pointer(),
-                in,
-                dy.pointer(),
-                out,
-                inputGradPointer,
-                in);
+            calls
+                .cublas()
+                .sgemm(
+                    site,
+                    device.cublas(),
+                    cublasOperation.CUBLAS_OP_N,
+                    cublasOperation.CUBLAS_OP_N,
+                    in,
+                    batch,
+                    out,
+                    lastWeight.pointer(),
+                    in,
+                    dy.pointer(),
+                    out,
+                    inputGradPointer,
+                    in);
           }
         });
     return inputGradient ? inputGrad : null;

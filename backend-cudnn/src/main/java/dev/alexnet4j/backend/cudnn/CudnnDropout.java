@@ -3,6 +3,7 @@ package dev.alexnet4j.backend.cudnn;
 import dev.alexnet4j.api.backend.DropoutGeometry;
 import dev.alexnet4j.api.backend.DropoutMask;
 import dev.alexnet4j.api.backend.DropoutPlan;
+import dev.alexnet4j.api.backend.PlanChecks;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
 import jcuda.Pointer;
@@ -31,20 +32,7 @@ final class CudnnDropout implements DropoutPlan {
     this.geometry = geometry;
     this.site =
         new CallSite(device.device().toString(), "cudnn dropout " + input + " (" + geometry + ")");
-    if (input.rank() < 2) {
-      throw new IllegalArgumentException(site.layer() + ": needs an input with a channel axis");
-    }
-    if (geometry.channelOffset() + input.channels() > geometry.totalChannels()) {
-      throw new IllegalArgumentException(
-          site.layer()
-              + ": channels ["
-              + geometry.channelOffset()
-              + ", "
-              + (geometry.channelOffset() + input.channels())
-              + ") do not fit in the layer's "
-              + geometry.totalChannels()
-              + " channels");
-    }
+    PlanChecks.dropout(site.layer(), input, geometry);
     this.resources = new PlanResources(device, site);
     try {
       device.run(

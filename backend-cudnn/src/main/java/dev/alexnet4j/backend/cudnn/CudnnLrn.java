@@ -2,6 +2,7 @@ package dev.alexnet4j.backend.cudnn;
 
 import dev.alexnet4j.api.backend.LrnParameters;
 import dev.alexnet4j.api.backend.LrnPlan;
+import dev.alexnet4j.api.backend.PlanChecks;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
 import jcuda.Pointer;
@@ -25,7 +26,7 @@ final class CudnnLrn implements LrnPlan {
   static final double MIN_BETA = 0.01;
 
   private final CudaDevice device;
-  private final CudaCalls calls;
+  private final CudnnCalls cudnn;
   private final CallSite site;
   private final Shape shape;
   private final int groups;
@@ -40,7 +41,7 @@ final class CudnnLrn implements LrnPlan {
 
   CudnnLrn(CudaDevice device, Shape input, LrnParameters p) {
     this.device = device;
-    this.calls = device.calls();
+    this.cudnn = device.calls().cudnn();
     this.shape = input;
     this.groups = p.groups();
     this.site =
@@ -62,15 +63,7 @@ final class CudnnLrn implements LrnPlan {
     if (input.rank() != 4) {
       throw new IllegalArgumentException(site.layer() + ": needs an NCHW input");
     }
-    if (input.channels() % groups != 0) {
-      throw new IllegalArgumentException(
-          site.layer()
-              + ": groups "
-              + groups
-              + " must divide the "
-              + input.channels()
-              + " channels");
-    }
+    PlanChecks.lrnGroups(site.layer(), input, groups);
     if (p.size() > MAX_SIZE || p.k() < MIN_K || p.beta() < MIN_BETA) {
       throw new UnsupportedOperationException(
           site
@@ -91,7 +84,7 @@ final class CudnnLrn implements LrnPlan {
           () -> {
             sliceDesc = resources.tensor(whole.withChannels(sliceChannels), whole.packedStrides());
             lrn = resources.lrn();
-            calls.setLrn(site, lrn, p.size(), p.alpha() * p.size(), p.beta(), p.k());
+            cudnn.setLrn(site, lrn, p.size(), p.alpha() * p.size(), p.beta(), p.k());
             output = CudnnTensor.borrowing(resources.floats(input.size()), input, device);
             inputGrad = CudnnTensor.borrowing(resources.floats(input.size()), input, device);
           });
@@ -112,7 +105,7 @@ final class CudnnLrn implements LrnPlan {
     device.run(
         () -> {
           for (int g = 0; g < groups; g++) {
-            calls.lrnForward(
+            cudnn.lrnForward(
                 site,
                 device.cudnn(),
                 lrn,
@@ -136,7 +129,7 @@ final class CudnnLrn implements LrnPlan {
     device.run(
         () -> {
           for (int g = 0; g < groups; g++) {
-            calls.lrnBackward(
+            cudnn.lrnBackward(
                 site,
                 device.cudnn(),
                 lrn,

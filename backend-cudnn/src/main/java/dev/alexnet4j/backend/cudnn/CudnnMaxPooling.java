@@ -17,7 +17,7 @@ import jcuda.jcudnn.cudnnTensorDescriptor;
  */
 final class CudnnMaxPooling implements PoolingPlan {
   private final CudaDevice device;
-  private final CudaCalls calls;
+  private final CudnnCalls cudnn;
   private final CallSite site;
   private final Shape inputShape;
   private final Shape outputShape;
@@ -32,7 +32,7 @@ final class CudnnMaxPooling implements PoolingPlan {
 
   CudnnMaxPooling(CudaDevice device, Shape input, PoolingGeometry geometry, boolean deterministic) {
     this.device = device;
-    this.calls = device.calls();
+    this.cudnn = device.calls().cudnn();
     this.inputShape = input;
     this.outputShape = geometry.outputShape(input);
     this.site =
@@ -56,7 +56,7 @@ final class CudnnMaxPooling implements PoolingPlan {
             xDesc = resources.tensor(inputShape);
             yDesc = resources.tensor(outputShape);
             pool = resources.pooling();
-            calls.setPooling2d(
+            cudnn.setPooling2d(
                 site,
                 pool,
                 deterministic
@@ -89,7 +89,7 @@ final class CudnnMaxPooling implements PoolingPlan {
     CudnnTensor x = CudnnTensor.of(input, device, inputShape, site.layer() + " forward", "input");
     Pointer y = output.pointer();
     device.run(
-        () -> calls.poolingForward(site, device.cudnn(), pool, xDesc, x.pointer(), yDesc, y));
+        () -> cudnn.poolingForward(site, device.cudnn(), pool, xDesc, x.pointer(), yDesc, y));
     lastInput = x;
     return output;
   }
@@ -104,7 +104,7 @@ final class CudnnMaxPooling implements PoolingPlan {
     CudnnTensor dy = CudnnTensor.of(outputGradient, device, outputShape, where, "gradient");
     device.run(
         () ->
-            calls.poolingBackward(
+            cudnn.poolingBackward(
                 site,
                 device.cudnn(),
                 pool,

@@ -9,7 +9,7 @@ import jcuda.jcudnn.cudnnTensorDescriptor;
 /** ReLU through {@code cudnnActivationForward/Backward}, with NaN propagated. Any shape. */
 final class CudnnRelu implements ElementwisePlan {
   private final CudaDevice device;
-  private final CudaCalls calls;
+  private final CudnnCalls cudnn;
   private final CallSite site;
   private final Shape shape;
   private final PlanResources resources;
@@ -22,7 +22,7 @@ final class CudnnRelu implements ElementwisePlan {
 
   CudnnRelu(CudaDevice device, Shape shape) {
     this.device = device;
-    this.calls = device.calls();
+    this.cudnn = device.calls().cudnn();
     this.shape = shape;
     this.site = new CallSite(device.device().toString(), "cudnn relu " + shape);
     this.resources = new PlanResources(device, site);
@@ -46,7 +46,7 @@ final class CudnnRelu implements ElementwisePlan {
     CudnnTensor x = CudnnTensor.of(input, device, shape, site.layer() + " forward", "input");
     device.run(
         () ->
-            calls.activationForward(
+            cudnn.activationForward(
                 site, device.cudnn(), relu, desc, x.pointer(), output.pointer()));
     lastInput = x;
     return output;
@@ -62,7 +62,7 @@ final class CudnnRelu implements ElementwisePlan {
     CudnnTensor dy = CudnnTensor.of(outputGradient, device, shape, where, "gradient");
     device.run(
         () ->
-            calls.activationBackward(
+            cudnn.activationBackward(
                 site,
                 device.cudnn(),
                 relu,

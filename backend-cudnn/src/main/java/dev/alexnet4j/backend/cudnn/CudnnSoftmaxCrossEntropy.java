@@ -1,5 +1,6 @@
 package dev.alexnet4j.backend.cudnn;
 
+import dev.alexnet4j.api.backend.PlanChecks;
 import dev.alexnet4j.api.backend.SoftmaxCrossEntropyPlan;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
@@ -14,7 +15,7 @@ import jcuda.jcudnn.cudnnTensorDescriptor;
  */
 final class CudnnSoftmaxCrossEntropy implements SoftmaxCrossEntropyPlan {
   private final CudaDevice device;
-  private final CudaCalls calls;
+  private final CudnnCalls cudnn;
   private final CallSite site;
   private final int batch;
   private final int classes;
@@ -31,7 +32,7 @@ final class CudnnSoftmaxCrossEntropy implements SoftmaxCrossEntropyPlan {
 
   CudnnSoftmaxCrossEntropy(CudaDevice device, int batch, int classes) {
     this.device = device;
-    this.calls = device.calls();
+    this.cudnn = device.calls().cudnn();
     this.site =
         new CallSite(
             device.device().toString(), "cudnn softmax cross-entropy " + batch + "x" + classes);
@@ -64,7 +65,7 @@ final class CudnnSoftmaxCrossEntropy implements SoftmaxCrossEntropyPlan {
     CudnnTensor z = CudnnTensor.of(logits, device, shape, site.layer() + " forward", "logits");
     device.run(
         () ->
-            calls.softmaxForward(
+            cudnn.softmaxForward(
                 site,
                 device.cudnn(),
                 cudnnSoftmaxAlgorithm.CUDNN_SOFTMAX_ACCURATE,
@@ -82,7 +83,7 @@ final class CudnnSoftmaxCrossEntropy implements SoftmaxCrossEntropyPlan {
     float[] logp =
         device.call(
             () -> {
-              calls.softmaxForward(
+              cudnn.softmaxForward(
                   site,
                   device.cudnn(),
                   cudnnSoftmaxAlgorithm.CUDNN_SOFTMAX_LOG,
@@ -121,34 +122,7 @@ final class CudnnSoftmaxCrossEntropy implements SoftmaxCrossEntropyPlan {
   }
 
   private void checkLabels(int[] labels, String call) {
-    if (lastLogits == null) {
-      throw new IllegalStateException(site.layer() + ": " + call + " called before any forward");
-    }
-    if (labels == null || labels.length != batch) {
-      throw new IllegalArgumentException(
-          site.layer()
-              + " "
-              + call
-              + ": expected "
-              + batch
-              + " labels, got "
-              + (labels == null ? "null" : labels.length));
-    }
-    for (int n = 0; n < batch; n++) {
-      if (labels[n] < 0 || labels[n] >= classes) {
-        throw new IllegalArgumentException(
-            site.layer()
-                + " "
-                + call
-                + ": label "
-                + n
-                + " is "
-                + labels[n]
-                + ", expected a class in [0, "
-                + classes
-                + ")");
-      }
-    }
+    PlanChecks.labels(site.layer(), call, lastLogits != null, labels, batch, classes);
   }
 
   private void checkOpen() {

@@ -44,57 +44,59 @@ final class PlanResources implements AutoCloseable {
 
   /** A float descriptor with explicit element strides {n, c, h, w}. */
   cudnnTensorDescriptor tensor(Nchw dims, int[] strides) {
-    cudnnTensorDescriptor d = calls.createTensorDescriptor(site);
-    releases.push(() -> calls.destroyTensorDescriptor(site, d));
-    calls.setTensor4d(
-        site,
-        d,
-        dims.n(),
-        dims.c(),
-        dims.h(),
-        dims.w(),
-        strides[0],
-        strides[1],
-        strides[2],
-        strides[3]);
+    cudnnTensorDescriptor d = calls.cudnn().createTensorDescriptor(site);
+    releases.push(() -> calls.cudnn().destroyTensorDescriptor(site, d));
+    calls
+        .cudnn()
+        .setTensor4d(
+            site,
+            d,
+            dims.n(),
+            dims.c(),
+            dims.h(),
+            dims.w(),
+            strides[0],
+            strides[1],
+            strides[2],
+            strides[3]);
     return d;
   }
 
   cudnnFilterDescriptor filter(Shape weight) {
-    cudnnFilterDescriptor d = calls.createFilterDescriptor(site);
-    releases.push(() -> calls.destroyFilterDescriptor(site, d));
-    calls.setFilter4d(site, d, weight.dim(0), weight.dim(1), weight.dim(2), weight.dim(3));
+    cudnnFilterDescriptor d = calls.cudnn().createFilterDescriptor(site);
+    releases.push(() -> calls.cudnn().destroyFilterDescriptor(site, d));
+    calls.cudnn().setFilter4d(site, d, weight.dim(0), weight.dim(1), weight.dim(2), weight.dim(3));
     return d;
   }
 
   cudnnConvolutionDescriptor convolution() {
-    cudnnConvolutionDescriptor d = calls.createConvolutionDescriptor(site);
-    releases.push(() -> calls.destroyConvolutionDescriptor(site, d));
+    cudnnConvolutionDescriptor d = calls.cudnn().createConvolutionDescriptor(site);
+    releases.push(() -> calls.cudnn().destroyConvolutionDescriptor(site, d));
     return d;
   }
 
   cudnnPoolingDescriptor pooling() {
-    cudnnPoolingDescriptor d = calls.createPoolingDescriptor(site);
-    releases.push(() -> calls.destroyPoolingDescriptor(site, d));
+    cudnnPoolingDescriptor d = calls.cudnn().createPoolingDescriptor(site);
+    releases.push(() -> calls.cudnn().destroyPoolingDescriptor(site, d));
     return d;
   }
 
   cudnnActivationDescriptor relu() {
-    cudnnActivationDescriptor d = calls.createReluDescriptor(site);
-    releases.push(() -> calls.destroyActivationDescriptor(site, d));
+    cudnnActivationDescriptor d = calls.cudnn().createReluDescriptor(site);
+    releases.push(() -> calls.cudnn().destroyActivationDescriptor(site, d));
     return d;
   }
 
   /** An activation descriptor of a {@code cudnnActivationMode} with its coefficient. */
   cudnnActivationDescriptor activation(int mode, double coef) {
-    cudnnActivationDescriptor d = calls.createActivationDescriptor(site, mode, coef);
-    releases.push(() -> calls.destroyActivationDescriptor(site, d));
+    cudnnActivationDescriptor d = calls.cudnn().createActivationDescriptor(site, mode, coef);
+    releases.push(() -> calls.cudnn().destroyActivationDescriptor(site, d));
     return d;
   }
 
   cudnnLRNDescriptor lrn() {
-    cudnnLRNDescriptor d = calls.createLrnDescriptor(site);
-    releases.push(() -> calls.destroyLrnDescriptor(site, d));
+    cudnnLRNDescriptor d = calls.cudnn().createLrnDescriptor(site);
+    releases.push(() -> calls.cudnn().destroyLrnDescriptor(site, d));
     return d;
   }
 
@@ -105,8 +107,8 @@ final class PlanResources implements AutoCloseable {
 
   /** Device memory of {@code bytes} bytes (a workspace, int labels), freed with the plan. */
   Pointer bytes(long bytes) {
-    Pointer p = calls.malloc(site, bytes);
-    releases.push(() -> calls.free(site, p));
+    Pointer p = calls.runtime().malloc(site, bytes);
+    releases.push(() -> calls.runtime().free(site, p));
     return p;
   }
 

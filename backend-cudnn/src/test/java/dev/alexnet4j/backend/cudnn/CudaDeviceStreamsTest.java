@@ -24,10 +24,10 @@ class CudaDeviceStreamsTest {
   @Test
   void cudnnAndCublasHandlesRunOnTheDevicesOwnStream() {
     CudaCalls calls = new CudaCalls();
-    calls.loadRuntime();
-    calls.loadCublas();
-    calls.loadCudnn();
-    int count = calls.deviceCount(new CallSite("test", "device count"));
+    calls.runtime().loadRuntime();
+    calls.cublas().loadCublas();
+    calls.cudnn().loadCudnn();
+    int count = calls.runtime().deviceCount(new CallSite("test", "device count"));
     assertTrue(count > 0, "no device");
     for (int i = 0; i < count; i++) {
       CudaDevice d = CudaDevice.open(i, calls);

@@ -25,24 +25,24 @@ class CudaDeviceTest {
     cudaStream_t stream = new cudaStream_t();
     cudnnHandle cudnn = new cudnnHandle();
     cublasHandle cublas = new cublasHandle();
-    when(calls.createStream(any())).thenReturn(stream);
-    when(calls.createCudnn(any(), any())).thenReturn(cudnn);
-    when(calls.createCublas(any(), any())).thenReturn(cublas);
+    when(calls.runtime().createStream(any())).thenReturn(stream);
+    when(calls.cudnn().createCudnn(any(), any())).thenReturn(cudnn);
+    when(calls.cublas().createCublas(any(), any())).thenReturn(cublas);
     CudaDevice device = CudaDevice.open(0, calls);
-    InOrder order = inOrder(calls);
-    order.verify(calls).setDevice(any(), eq(0));
-    order.verify(calls).createStream(any());
-    order.verify(calls).createCudnn(any(), eq(stream));
-    order.verify(calls).createCublas(any(), eq(stream));
+    InOrder order = inOrder(MockCuda.libraries(calls));
+    order.verify(calls.runtime()).setDevice(any(), eq(0));
+    order.verify(calls.runtime()).createStream(any());
+    order.verify(calls.cudnn()).createCudnn(any(), eq(stream));
+    order.verify(calls.cublas()).createCublas(any(), eq(stream));
     assertEquals("alexnet4j-cudnn-cuda:0", device.call(() -> Thread.currentThread().getName()));
     // work already on the device thread runs inline (no deadlock on nested calls)
     assertEquals(
         "alexnet4j-cudnn-cuda:0",
         device.call(() -> device.call(() -> Thread.currentThread().getName())));
     device.close();
-    verify(calls).destroyCublas(any(), eq(cublas));
-    verify(calls).destroyCudnn(any(), eq(cudnn));
-    verify(calls).destroyStream(any(), eq(stream));
+    verify(calls.cublas()).destroyCublas(any(), eq(cublas));
+    verify(calls.cudnn()).destroyCudnn(any(), eq(cudnn));
+    verify(calls.runtime()).destroyStream(any(), eq(stream));
     assertThrows(IllegalStateException.class, () -> device.run(() -> {}));
   }
 
@@ -52,7 +52,7 @@ class CudaDeviceTest {
     NativeCallException thrown =
         new NativeCallException(
             "cudaFree", "cudaErrorInvalidValue", 1, new CallSite("cuda:0", "x"), "");
-    doThrow(thrown).when(calls).free(any(), any());
+    doThrow(thrown).when(calls.runtime()).free(any(), any());
     NativeCallException caught =
         assertThrows(
             NativeCallException.class, () -> device.free(new CallSite("cuda:0", "x"), null));
@@ -69,10 +69,10 @@ class CudaDeviceTest {
                 1,
                 new CallSite("cuda:0", "open"),
                 ""))
-        .when(calls)
+        .when(calls.cublas())
         .createCublas(any(), any());
     assertThrows(NativeCallException.class, () -> CudaDevice.open(0, calls));
-    verify(calls).destroyCudnn(any(), any());
-    verify(calls).destroyStream(any(), any());
+    verify(calls.cudnn()).destroyCudnn(any(), any());
+    verify(calls.runtime()).destroyStream(any(), any());
   }
 }

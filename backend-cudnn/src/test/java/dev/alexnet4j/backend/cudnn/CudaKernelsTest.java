@@ -29,9 +29,9 @@ class CudaKernelsTest {
   private final CudaCalls calls = mock.calls;
 
   private void gpu(int major, int minor, int... nvrtcArchitectures) {
-    when(calls.deviceProperties(any(), anyInt()))
+    when(calls.runtime().deviceProperties(any(), anyInt()))
         .thenAnswer(i -> new GpuProperties(i.getArgument(1), "Mock GPU", major, minor, 80L << 30));
-    when(calls.nvrtcArchitectures(any())).thenReturn(nvrtcArchitectures);
+    when(calls.nvrtc().nvrtcArchitectures(any())).thenReturn(nvrtcArchitectures);
   }
 
   /** Compiles the kernels on a fresh device; their target and the options NVRTC got. */
@@ -40,9 +40,9 @@ class CudaKernelsTest {
       String target = device.kernels().target();
       ArgumentCaptor<String[]> options = ArgumentCaptor.forClass(String[].class);
       if (cubin) {
-        verify(calls).compileToCubin(any(), anyString(), any(), options.capture());
+        verify(calls.nvrtc()).compileToCubin(any(), anyString(), any(), options.capture());
       } else {
-        verify(calls).compileToPtx(any(), anyString(), any(), options.capture());
+        verify(calls.nvrtc()).compileToPtx(any(), anyString(), any(), options.capture());
       }
       assertEquals(expectedOptions, List.of(options.getValue()));
       return target;
@@ -53,8 +53,8 @@ class CudaKernelsTest {
   void theCubinArchitectureComesFromTheDeviceProperties() {
     gpu(9, 0, 75, 80, 86, 87, 89, 90);
     assertEquals("sm_90 cubin", kernels(List.of("--gpu-architecture=sm_90", "--fmad=false"), true));
-    verify(calls).loadModule(any(), any(byte[].class));
-    verify(calls, never()).compileToPtx(any(), anyString(), anyString(), any());
+    verify(calls.driver()).loadModule(any(), any(byte[].class));
+    verify(calls.nvrtc(), never()).compileToPtx(any(), anyString(), anyString(), any());
   }
 
   @Test
@@ -69,14 +69,14 @@ class CudaKernelsTest {
     gpu(9, 0, 35, 37, 50, 52, 53, 60, 61, 62, 70, 72, 75, 80, 86, 87);
     assertEquals(
         "compute_87 PTX", kernels(List.of("--gpu-architecture=compute_87", "--fmad=false"), false));
-    verify(calls, never()).compileToCubin(any(), anyString(), anyString(), any());
-    verify(calls).loadModule(any(), anyString());
+    verify(calls.nvrtc(), never()).compileToCubin(any(), anyString(), anyString(), any());
+    verify(calls.driver()).loadModule(any(), anyString());
   }
 
   @Test
   void ptxIsTheFallbackWhenNvrtcCannotMakeTheCubin() {
     gpu(8, 0, 80);
-    when(calls.compileToCubin(any(), anyString(), anyString(), any()))
+    when(calls.nvrtc().compileToCubin(any(), anyString(), anyString(), any()))
         .thenThrow(
             new NativeCallException(
                 "nvrtcCompileProgram(kernels.cu)",
@@ -86,13 +86,14 @@ class CudaKernelsTest {
                 ""));
     assertEquals(
         "compute_80 PTX", kernels(List.of("--gpu-architecture=compute_80", "--fmad=false"), false));
-    verify(calls, never()).loadModule(any(), any(byte[].class));
+    verify(calls.driver(), never()).loadModule(any(), any(byte[].class));
   }
 
   @Test
   void ptxIsTheFallbackWhenNvrtcGivesAnEmptyCubin() {
     gpu(8, 0, 80);
-    when(calls.compileToCubin(any(), anyString(), anyString(), any())).thenReturn(new byte[0]);
+    when(calls.nvrtc().compileToCubin(any(), anyString(), anyString(), any()))
+        .thenReturn(new byte[0]);
     assertEquals(
         "compute_80 PTX", kernels(List.of("--gpu-architecture=compute_80", "--fmad=false"), false));
   }
@@ -100,7 +101,7 @@ class CudaKernelsTest {
   @Test
   void ptxIsTheFallbackWhenTheDriverRefusesTheCubin() {
     gpu(8, 0, 80);
-    when(calls.loadModule(any(), any(byte[].class)))
+    when(calls.driver().loadModule(any(), any(byte[].class)))
         .thenThrow(
             new NativeCallException(
                 "cuModuleLoadData(cubin)",
@@ -129,8 +130,8 @@ class CudaKernelsTest {
             CUresult.CUDA_ERROR_UNSUPPORTED_PTX_VERSION,
             NVRTC,
             "");
-    when(calls.loadModule(any(), any(byte[].class))).thenThrow(cubin);
-    when(calls.loadModule(any(), anyString())).thenThrow(ptx);
+    when(calls.driver().loadModule(any(), any(byte[].class))).thenThrow(cubin);
+    when(calls.driver().loadModule(any(), anyString())).thenThrow(ptx);
     try (CudaDevice device = mock.device()) {
       NativeCallException thrown = assertThrows(NativeCallException.class, device::kernels);
       assertSame(ptx, thrown);

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** The report's wording for each thing that can be missing, on a mocked {@link CudaCalls}. */
 class CudnnAvailabilityTest {
-  private final CudaCalls calls = mock(CudaCalls.class);
+  private final CudaCalls calls = MockCuda.mockCalls();
   private final LibraryFiles files = mock(LibraryFiles.class);
 
   private Availability check() {
@@ -27,19 +27,19 @@ class CudnnAvailabilityTest {
 
   /** Everything present: driver 12.4, one GPU, cuBLAS 11.11, cuDNN 8.6, NVRTC 11.8. */
   private void allPresent() {
-    when(calls.runtimeVersion(any())).thenReturn(11070);
-    when(calls.driverVersion(any())).thenReturn(12040);
-    when(calls.deviceCountStatus(any()))
+    when(calls.runtime().runtimeVersion(any())).thenReturn(11070);
+    when(calls.runtime().driverVersion(any())).thenReturn(12040);
+    when(calls.runtime().deviceCountStatus(any()))
         .thenAnswer(
             i -> {
               ((int[]) i.getArgument(0))[0] = 1;
               return cudaError.cudaSuccess;
             });
-    when(calls.deviceProperties(any(), anyInt()))
+    when(calls.runtime().deviceProperties(any(), anyInt()))
         .thenReturn(new GpuProperties(0, "NVIDIA A100", 8, 0, 40L << 30));
-    when(calls.cublasVersion(any())).thenReturn("11.11.3");
-    when(calls.cudnnVersion()).thenReturn(8600L);
-    when(calls.nvrtcVersion(any())).thenReturn("11.8");
+    when(calls.cublas().cublasVersion(any())).thenReturn("11.11.3");
+    when(calls.cudnn().cudnnVersion()).thenReturn(8600L);
+    when(calls.nvrtc().nvrtcVersion(any())).thenReturn("11.8");
     when(files.findable("libnvrtc.so")).thenReturn(true);
   }
 
@@ -58,10 +58,10 @@ class CudnnAvailabilityTest {
     doThrow(
             new NativeCallException(
                 "cudaRuntimeGetVersion", "cudaErrorInsufficientDriver", 35, CallSite.probe(), ""))
-        .when(calls)
+        .when(calls.runtime())
         .runtimeVersion(any());
-    doReturn(0).when(calls).driverVersion(any());
-    doReturn(cudaError.cudaErrorInsufficientDriver).when(calls).deviceCountStatus(any());
+    doReturn(0).when(calls.runtime()).driverVersion(any());
+    doReturn(cudaError.cudaErrorInsufficientDriver).when(calls.runtime()).deviceCountStatus(any());
     Availability a = check();
     assertFalse(a.available());
     assertTrue(
@@ -76,8 +76,8 @@ class CudnnAvailabilityTest {
   @Test
   void oldDriverSaysBothVersions() {
     allPresent();
-    doReturn(11020).when(calls).driverVersion(any());
-    doReturn(cudaError.cudaErrorInsufficientDriver).when(calls).deviceCountStatus(any());
+    doReturn(11020).when(calls.runtime()).driverVersion(any());
+    doReturn(cudaError.cudaErrorInsufficientDriver).when(calls.runtime()).deviceCountStatus(any());
     Availability a = check();
     assertTrue(
         a.reason()
@@ -88,7 +88,7 @@ class CudnnAvailabilityTest {
   @Test
   void noGpu() {
     allPresent();
-    doReturn(cudaError.cudaErrorNoDevice).when(calls).deviceCountStatus(any());
+    doReturn(cudaError.cudaErrorNoDevice).when(calls.runtime()).deviceCountStatus(any());
     Availability a = check();
     assertTrue(a.reason().startsWith("no CUDA GPU: the driver (CUDA 12.4) sees none"), a.reason());
   }
@@ -100,10 +100,10 @@ class CudnnAvailabilityTest {
             new UnsatisfiedLinkError(
                 "Error while loading native library \"JCudnn-11.7.0-linux-x86_64\"\n"
                     + "libcudnn.so.8: cannot open shared object file"))
-        .when(calls)
+        .when(calls.cudnn())
         .loadCudnn();
     doThrow(new NoClassDefFoundError("Could not initialize class jcuda.jcublas.JCublas2"))
-        .when(calls)
+        .when(calls.cublas())
         .loadCublas();
     Availability a = check();
     assertFalse(a.available());
@@ -122,7 +122,7 @@ class CudnnAvailabilityTest {
   @Test
   void aMissingJarIsToldApartFromAMissingNativeLibrary() {
     allPresent();
-    doThrow(new NoClassDefFoundError("jcuda/jcudnn/JCudnn")).when(calls).loadCudnn();
+    doThrow(new NoClassDefFoundError("jcuda/jcudnn/JCudnn")).when(calls.cudnn()).loadCudnn();
     Availability a = check();
     assertTrue(
         a.reason()
@@ -150,7 +150,7 @@ class CudnnAvailabilityTest {
                     "java.lang.UnsatisfiedLinkError: /tmp/libJCublas2-11.7.0-linux-x86_64.so:"
                         + " /opt/cuda/libcublas.so.11: version `libcublas.so.11' not found",
                     "---(end of nested stack traces)---")))
-        .when(calls)
+        .when(calls.cublas())
         .loadCublas();
     Availability a = check();
     assertTrue(
@@ -165,7 +165,7 @@ class CudnnAvailabilityTest {
   void missingNvrtc() {
     allPresent();
     doThrow(new UnsatisfiedLinkError("libnvrtc.so.11.2: cannot open shared object file"))
-        .when(calls)
+        .when(calls.nvrtc())
         .loadNvrtc();
     Availability a = check();
     assertTrue(a.reason().startsWith("NVRTC: libnvrtc.so.11.2 is not loadable"), a.reason());
@@ -173,8 +173,8 @@ class CudnnAvailabilityTest {
 
   @Test
   void neverThrowsEvenWhenTheJCudaRuntimeItselfIsMissing() {
-    doThrow(new NoClassDefFoundError("jcuda/runtime/JCuda")).when(calls).loadRuntime();
-    when(calls.cudnnVersion()).thenThrow(new IllegalStateException("boom"));
+    doThrow(new NoClassDefFoundError("jcuda/runtime/JCuda")).when(calls.runtime()).loadRuntime();
+    when(calls.cudnn().cudnnVersion()).thenThrow(new IllegalStateException("boom"));
     Availability a = check();
     assertFalse(a.available());
     assertTrue(
@@ -202,7 +202,7 @@ class CudnnAvailabilityTest {
                     + " in none of [/opt/cuda/lib] nor the loader cache: add a link libnvrtc.so ->"
                     + " libnvrtc.so.11.2"),
         a.reason());
-    when(calls.cudnnVersion()).thenReturn(8500L);
+    when(calls.cudnn().cudnnVersion()).thenReturn(8500L);
     assertTrue(check().available(), "cuDNN 8.5 does not open libnvrtc.so itself");
   }
 

@@ -36,8 +36,8 @@ class CudnnBackendTest {
   private final CudaCalls calls = mock.calls;
 
   private CudnnBackend twoGpus() {
-    when(calls.deviceCount(any())).thenReturn(2);
-    when(calls.canAccessPeer(any(), anyInt(), anyInt())).thenReturn(true);
+    when(calls.runtime().deviceCount(any())).thenReturn(2);
+    when(calls.runtime().canAccessPeer(any(), anyInt(), anyInt())).thenReturn(true);
     return new CudnnBackend(CudnnSettings.defaults(), calls);
   }
 
@@ -46,62 +46,62 @@ class CudnnBackendTest {
     try (CudnnBackend backend = twoGpus()) {
       assertEquals(List.of(new Device("cuda", 0), new Device("cuda", 1)), backend.devices());
       assertEquals("cudnn", backend.name());
-      verify(calls).setDevice(any(), eq(0));
-      verify(calls).setDevice(any(), eq(1));
-      verify(calls).enablePeerAccess(any(), eq(1));
-      verify(calls).enablePeerAccess(any(), eq(0));
-      verify(calls).loadCudnn();
-      verify(calls).loadCublas();
-      verify(calls).loadNvrtc();
+      verify(calls.runtime()).setDevice(any(), eq(0));
+      verify(calls.runtime()).setDevice(any(), eq(1));
+      verify(calls.runtime()).enablePeerAccess(any(), eq(1));
+      verify(calls.runtime()).enablePeerAccess(any(), eq(0));
+      verify(calls.cudnn()).loadCudnn();
+      verify(calls.cublas()).loadCublas();
+      verify(calls.nvrtc()).loadNvrtc();
     }
-    verify(calls, times(2)).destroyCudnn(any(), any());
-    verify(calls, times(2)).destroyCublas(any(), any());
-    verify(calls, times(2)).destroyStream(any(), any());
+    verify(calls.cudnn(), times(2)).destroyCudnn(any(), any());
+    verify(calls.cublas(), times(2)).destroyCublas(any(), any());
+    verify(calls.runtime(), times(2)).destroyStream(any(), any());
   }
 
   /** One rank of a four-GPU machine: only its GPU gets a context, stream and handles. */
   @Test
   void opensOnlyTheGpusItIsAskedFor() {
-    when(calls.deviceCount(any())).thenReturn(4);
-    when(calls.canAccessPeer(any(), anyInt(), anyInt())).thenReturn(true);
+    when(calls.runtime().deviceCount(any())).thenReturn(4);
+    when(calls.runtime().canAccessPeer(any(), anyInt(), anyInt())).thenReturn(true);
     try (CudnnBackend backend = new CudnnBackend(CudnnSettings.defaults(), List.of(2), calls)) {
       assertEquals(List.of(new Device("cuda", 2)), backend.devices());
-      verify(calls).setDevice(any(), eq(2));
-      verify(calls, times(1)).setDevice(any(), anyInt());
-      verify(calls, times(1)).createStream(any());
-      verify(calls, never()).enablePeerAccess(any(), anyInt());
+      verify(calls.runtime()).setDevice(any(), eq(2));
+      verify(calls.runtime(), times(1)).setDevice(any(), anyInt());
+      verify(calls.runtime(), times(1)).createStream(any());
+      verify(calls.runtime(), never()).enablePeerAccess(any(), anyInt());
       CudnnTensor t = (CudnnTensor) backend.zeros(new Device("cuda", 2), Shape.of(2));
       t.close();
       assertThrows(
           IllegalArgumentException.class, () -> backend.zeros(new Device("cuda", 0), Shape.of(2)));
     }
-    verify(calls, times(1)).destroyStream(any(), any());
+    verify(calls.runtime(), times(1)).destroyStream(any(), any());
   }
 
   /** The single-process split over two of four GPUs: both opened, in order, peers enabled. */
   @Test
   void opensEverySplitGpuAndLetsThemReachEachOther() {
-    when(calls.deviceCount(any())).thenReturn(4);
-    when(calls.canAccessPeer(any(), anyInt(), anyInt())).thenReturn(true);
+    when(calls.runtime().deviceCount(any())).thenReturn(4);
+    when(calls.runtime().canAccessPeer(any(), anyInt(), anyInt())).thenReturn(true);
     try (CudnnBackend backend = new CudnnBackend(CudnnSettings.defaults(), List.of(1, 3), calls)) {
       assertEquals(List.of(new Device("cuda", 1), new Device("cuda", 3)), backend.devices());
-      verify(calls, times(2)).setDevice(any(), anyInt());
-      verify(calls, never()).setDevice(any(), eq(0));
-      verify(calls).enablePeerAccess(any(), eq(3));
-      verify(calls).enablePeerAccess(any(), eq(1));
+      verify(calls.runtime(), times(2)).setDevice(any(), anyInt());
+      verify(calls.runtime(), never()).setDevice(any(), eq(0));
+      verify(calls.runtime()).enablePeerAccess(any(), eq(3));
+      verify(calls.runtime()).enablePeerAccess(any(), eq(1));
     }
   }
 
   @Test
   void aGpuTheDriverDoesNotShowIsAConfigErrorBeforeAnyIsOpened() {
-    when(calls.deviceCount(any())).thenReturn(2);
+    when(calls.runtime().deviceCount(any())).thenReturn(2);
     ConfigurationException e =
         assertThrows(
             ConfigurationException.class,
             () -> new CudnnBackend(CudnnSettings.defaults(), List.of(0, 2), calls));
     assertEquals("alexnet4j.devices", e.path());
     assertTrue(e.getMessage().contains("names cuda:2 but the driver shows 2 GPUs"), e.getMessage());
-    verify(calls, never()).setDevice(any(), anyInt());
+    verify(calls.runtime(), never()).setDevice(any(), anyInt());
   }
 
   /**
@@ -113,33 +113,34 @@ class CudnnBackendTest {
     try (CudnnBackend backend = twoGpus()) {
       Shape shape = Shape.of(3, 4);
       CudnnTensor a = (CudnnTensor) backend.zeros(new Device("cuda", 0), shape);
-      verify(calls).memsetAsync(any(), same(a.pointer()), eq(0), eq(48L), any());
+      verify(calls.runtime()).memsetAsync(any(), same(a.pointer()), eq(0), eq(48L), any());
       CudnnTensor b = (CudnnTensor) backend.copyTo(a, new Device("cuda", 1));
       assertEquals(new Device("cuda", 1), b.device());
       cudaStream_t source = a.cudaDevice().stream();
       cudaStream_t target = b.cudaDevice().stream();
       ArgumentCaptor<cudaEvent_t> targetReady = ArgumentCaptor.forClass(cudaEvent_t.class);
       ArgumentCaptor<cudaEvent_t> copied = ArgumentCaptor.forClass(cudaEvent_t.class);
-      InOrder order = inOrder(calls);
-      order.verify(calls).recordEvent(any(), targetReady.capture(), same(target));
-      order.verify(calls).waitEvent(any(), same(source), same(targetReady.getValue()));
+      InOrder order = inOrder(MockCuda.libraries(calls));
+      order.verify(calls.runtime()).recordEvent(any(), targetReady.capture(), same(target));
+      order.verify(calls.runtime()).waitEvent(any(), same(source), same(targetReady.getValue()));
       order
-          .verify(calls)
+          .verify(calls.runtime())
           .memcpyPeerAsync(
               any(), same(b.pointer()), eq(1), same(a.pointer()), eq(0), eq(48L), same(source));
-      order.verify(calls).recordEvent(any(), copied.capture(), same(source));
-      order.verify(calls).waitEvent(any(), same(target), same(copied.getValue()));
+      order.verify(calls.runtime()).recordEvent(any(), copied.capture(), same(source));
+      order.verify(calls.runtime()).waitEvent(any(), same(target), same(copied.getValue()));
       assertNotSame(targetReady.getValue(), copied.getValue());
-      verify(calls, never()).synchronize(any(), any());
+      verify(calls.runtime(), never()).synchronize(any(), any());
       // Each device records its one marker event again: none is made per copy.
       backend.copy(b, a);
       backend.copy(a, b);
-      verify(calls, times(2)).createEvent(any());
-      verify(calls, times(3)).recordEvent(any(), same(targetReady.getValue()), same(target));
-      verify(calls, times(3)).recordEvent(any(), same(copied.getValue()), same(source));
-      verify(calls, never()).synchronize(any(), any());
+      verify(calls.runtime(), times(2)).createEvent(any());
+      verify(calls.runtime(), times(3))
+          .recordEvent(any(), same(targetReady.getValue()), same(target));
+      verify(calls.runtime(), times(3)).recordEvent(any(), same(copied.getValue()), same(source));
+      verify(calls.runtime(), never()).synchronize(any(), any());
       backend.copy(a, (CudnnTensor) backend.zeros(new Device("cuda", 0), Shape.of(12)));
-      verify(calls)
+      verify(calls.runtime())
           .memcpyAsync(
               any(),
               any(),
@@ -150,11 +151,11 @@ class CudnnBackendTest {
       jcuda.Pointer memory = a.pointer();
       a.close();
       a.close();
-      verify(calls, times(1)).free(any(), same(memory));
+      verify(calls.runtime(), times(1)).free(any(), same(memory));
       assertThrows(IllegalStateException.class, () -> backend.download(a));
       b.close();
     }
-    verify(calls, times(2)).destroyEvent(any(), any());
+    verify(calls.runtime(), times(2)).destroyEvent(any(), any());
   }
 
   /** Plans are held strongly until their owner closes them; what is left, the backend frees. */
@@ -187,7 +188,7 @@ class CudnnBackendTest {
       CudnnTensor x = (CudnnTensor) backend.zeros(gpu1, Shape.of(10));
       CudnnTensor y = (CudnnTensor) backend.zeros(gpu1, Shape.of(2, 5));
       backend.axpy(-2.5f, x, y);
-      verify(calls)
+      verify(calls.cublas())
           .saxpy(
               any(),
               same(y.cudaDevice().cublas()),
@@ -196,10 +197,11 @@ class CudnnBackendTest {
               same(x.pointer()),
               same(y.pointer()));
       backend.add(x, y);
-      verify(calls).saxpy(any(), any(), eq(10), eq(1f), same(x.pointer()), same(y.pointer()));
+      verify(calls.cublas())
+          .saxpy(any(), any(), eq(10), eq(1f), same(x.pointer()), same(y.pointer()));
       backend.scale(y, 0.5f);
-      verify(calls).sscal(any(), any(), eq(10), eq(0.5f), same(y.pointer()));
-      when(calls.sdot(any(), any(), anyInt(), any(), any())).thenReturn(Float.NaN);
+      verify(calls.cublas()).sscal(any(), any(), eq(10), eq(0.5f), same(y.pointer()));
+      when(calls.cublas().sdot(any(), any(), anyInt(), any(), any())).thenReturn(Float.NaN);
       assertTrue(Double.isNaN(backend.sumOfSquares(y)));
       CudnnTensor other = (CudnnTensor) backend.zeros(new Device("cuda", 0), Shape.of(10));
       IllegalArgumentException e =
@@ -214,7 +216,7 @@ class CudnnBackendTest {
       Tensor t = backend.zeros(new Device("cuda", 0), Shape.nchw(2, 3, 4, 5));
       Tensor view = backend.reshape(t, Shape.of(2, 60));
       view.close();
-      verify(calls, never()).free(any(), any());
+      verify(calls.runtime(), never()).free(any(), any());
       assertThrows(IllegalArgumentException.class, () -> backend.reshape(t, Shape.of(13)));
     }
   }
@@ -258,7 +260,7 @@ class CudnnBackendTest {
       IllegalArgumentException tensor =
           assertThrows(IllegalArgumentException.class, () -> backend.download(foreign));
       assertTrue(tensor.getMessage().contains("from another backend"), tensor.getMessage());
-      verify(calls, never()).malloc(any(), anyLong());
+      verify(calls.runtime(), never()).malloc(any(), anyLong());
     }
   }
 }

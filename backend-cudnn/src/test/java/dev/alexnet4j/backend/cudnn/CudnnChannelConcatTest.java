@@ -37,7 +37,7 @@ class CudnnChannelConcatTest {
     assertEquals(Shape.nchw(2, 192, 13, 13), out.shape());
     long whole = 192L * 169 * 4;
     int d2d = cudaMemcpyKind.cudaMemcpyDeviceToDevice;
-    verify(calls)
+    verify(calls.runtime())
         .memcpy2DAsync(
             any(),
             any(),
@@ -48,7 +48,7 @@ class CudnnChannelConcatTest {
             eq(2L),
             eq(d2d),
             any());
-    verify(calls)
+    verify(calls.runtime())
         .memcpy2DAsync(
             any(),
             any(),
@@ -61,7 +61,7 @@ class CudnnChannelConcatTest {
             any());
     List<Tensor> parts = plan.backward(CudnnTensor.borrowing(new Pointer(), out.shape(), device));
     assertEquals(List.of(a, b), List.of(parts.get(0).shape(), parts.get(1).shape()));
-    verify(calls)
+    verify(calls.runtime())
         .memcpy2DAsync(
             any(),
             any(),

@@ -48,7 +48,7 @@ class CudnnConvolutionTest {
 
   private CudnnConvolution plan(ConvolutionGeometry g, Shape input, CudnnSettings settings) {
     Shape out = g.outputShape(input);
-    when(calls.convolutionOutputDims(any(), any(), any(), any())).thenReturn(out.dims());
+    when(calls.cudnn().convolutionOutputDims(any(), any(), any(), any())).thenReturn(out.dims());
     return new CudnnConvolution(device, input, g, true, settings);
   }
 
@@ -61,20 +61,20 @@ class CudnnConvolutionTest {
     CudnnConvolution plan = plan(CONV2, INPUT, CudnnSettings.defaults());
     assertEquals(Shape.nchw(2, 256, 27, 27), plan.outputShape());
     // input, output and bias descriptors, packed NCHW strides
-    verify(calls)
+    verify(calls.cudnn())
         .setTensor4d(
             any(), any(), eq(2), eq(96), eq(27), eq(27), eq(96 * 729), eq(729), eq(27), eq(1));
-    verify(calls)
+    verify(calls.cudnn())
         .setTensor4d(
             any(), any(), eq(2), eq(256), eq(27), eq(27), eq(256 * 729), eq(729), eq(27), eq(1));
-    verify(calls)
+    verify(calls.cudnn())
         .setTensor4d(any(), any(), eq(1), eq(256), eq(1), eq(1), eq(256), eq(1), eq(1), eq(1));
     // weights [outC, inC / groups, kH, kW]
-    verify(calls).setFilter4d(any(), any(), eq(256), eq(48), eq(5), eq(5));
-    verify(calls).setConvolution2d(any(), any(), eq(2), eq(2), eq(1), eq(1));
-    verify(calls).setConvolutionGroupCount(any(), any(), eq(2));
+    verify(calls.cudnn()).setFilter4d(any(), any(), eq(256), eq(48), eq(5), eq(5));
+    verify(calls.cudnn()).setConvolution2d(any(), any(), eq(2), eq(2), eq(1), eq(1));
+    verify(calls.cudnn()).setConvolutionGroupCount(any(), any(), eq(2));
     // FMA: TF32 on Ampere and newer would break float agreement with the reference
-    verify(calls).setConvolutionMathType(any(), any(), eq(cudnnMathType.CUDNN_FMA_MATH));
+    verify(calls.cudnn()).setConvolutionMathType(any(), any(), eq(cudnnMathType.CUDNN_FMA_MATH));
     plan.close();
   }
 
@@ -83,18 +83,22 @@ class CudnnConvolutionTest {
     ConvolutionGeometry g = new ConvolutionGeometry(3, 8, 3, 5, 2, 3, 1, 2, 1);
     Shape input = Shape.nchw(1, 3, 11, 13);
     plan(g, input, CudnnSettings.defaults()).close();
-    verify(calls).setFilter4d(any(), any(), eq(8), eq(3), eq(3), eq(5));
-    verify(calls).setConvolution2d(any(), any(), eq(1), eq(2), eq(2), eq(3));
-    verify(calls).setConvolutionGroupCount(any(), any(), eq(1));
+    verify(calls.cudnn()).setFilter4d(any(), any(), eq(8), eq(3), eq(3), eq(5));
+    verify(calls.cudnn()).setConvolution2d(any(), any(), eq(1), eq(2), eq(2), eq(3));
+    verify(calls.cudnn()).setConvolutionGroupCount(any(), any(), eq(1));
   }
 
   @Test
   void choosesAlgorithmsAndAllocatesWorkspaceOnceAtPlanTimeNotPerStep() {
-    when(calls.forwardWorkspaceBytes(any(), any(), any(), any(), any(), any(), anyInt()))
+    when(calls.cudnn().forwardWorkspaceBytes(any(), any(), any(), any(), any(), any(), anyInt()))
         .thenReturn(1000L);
-    when(calls.backwardDataWorkspaceBytes(any(), any(), any(), any(), any(), any(), anyInt()))
+    when(calls
+            .cudnn()
+            .backwardDataWorkspaceBytes(any(), any(), any(), any(), any(), any(), anyInt()))
         .thenReturn(3000L);
-    when(calls.backwardFilterWorkspaceBytes(any(), any(), any(), any(), any(), any(), anyInt()))
+    when(calls
+            .cudnn()
+            .backwardFilterWorkspaceBytes(any(), any(), any(), any(), any(), any(), anyInt()))
         .thenReturn(2000L);
     CudnnConvolution plan = plan(CONV2, INPUT, CudnnSettings.defaults());
     // one workspace, for the largest direction, plus output and input gradient
@@ -115,23 +119,24 @@ class CudnnConvolutionTest {
       plan.backward(dy, dw, db);
     }
     assertEquals(allocatedAtPlanTime, mock.allocationCount(), "a step must not allocate");
-    verify(calls, times(1))
+    verify(calls.cudnn(), times(1))
         .forwardAlgorithms(any(), anyBoolean(), any(), any(), any(), any(), any());
-    verify(calls, times(1))
+    verify(calls.cudnn(), times(1))
         .backwardDataAlgorithms(any(), anyBoolean(), any(), any(), any(), any(), any());
-    verify(calls, times(1))
+    verify(calls.cudnn(), times(1))
         .backwardFilterAlgorithms(any(), anyBoolean(), any(), any(), any(), any(), any());
-    verify(calls, times(3))
+    verify(calls.cudnn(), times(3))
         .convolutionForward(
             any(), any(), any(), any(), any(), any(), any(), eq(1), any(), eq(3000L), any(), any());
-    verify(calls, times(3)).addTensor(any(), any(), any(), any(), any(), any());
-    verify(calls, times(3))
+    verify(calls.cudnn(), times(3)).addTensor(any(), any(), any(), any(), any(), any());
+    verify(calls.cudnn(), times(3))
         .convolutionBackwardData(
             any(), any(), any(), any(), any(), any(), any(), eq(1), any(), eq(3000L), any(), any());
-    verify(calls, times(3))
+    verify(calls.cudnn(), times(3))
         .convolutionBackwardFilter(
             any(), any(), any(), any(), any(), any(), any(), eq(1), any(), eq(3000L), any(), any());
-    verify(calls, times(3)).convolutionBackwardBias(any(), any(), any(), any(), any(), any());
+    verify(calls.cudnn(), times(3))
+        .convolutionBackwardBias(any(), any(), any(), any(), any(), any());
     plan.close();
     mock.assertAllReleased();
     mock.assertAllOnDeviceThread();
@@ -139,7 +144,7 @@ class CudnnConvolutionTest {
 
   @Test
   void findModeMeasuresAndDeterministicModeSkipsNondeterministicAlgorithms() {
-    when(calls.backwardFilterAlgorithms(any(), eq(true), any(), any(), any(), any(), any()))
+    when(calls.cudnn().backwardFilterAlgorithms(any(), eq(true), any(), any(), any(), any(), any()))
         .thenReturn(
             List.of(
                 MockCuda.candidate(0, 0, false), // fastest, but atomics
@@ -147,13 +152,13 @@ class CudnnConvolutionTest {
     CudnnSettings settings = new CudnnSettings(CudnnSettings.AlgorithmSearch.FIND, true, 1L << 20);
     CudnnConvolution plan = plan(CONV2, INPUT, settings);
     assertEquals(3, plan.algorithms()[2]);
-    verify(calls).forwardAlgorithms(any(), eq(true), any(), any(), any(), any(), any());
+    verify(calls.cudnn()).forwardAlgorithms(any(), eq(true), any(), any(), any(), any(), any());
     plan.close();
   }
 
   @Test
   void algorithmsOverTheWorkspaceLimitOrFailedAreSkipped() {
-    when(calls.forwardAlgorithms(any(), anyBoolean(), any(), any(), any(), any(), any()))
+    when(calls.cudnn().forwardAlgorithms(any(), anyBoolean(), any(), any(), any(), any(), any()))
         .thenReturn(
             List.of(
                 new AlgorithmCandidate(7, cudnnStatus.CUDNN_STATUS_NOT_SUPPORTED, -1, 0, true),
@@ -167,9 +172,9 @@ class CudnnConvolutionTest {
 
   @Test
   void noQualifyingAlgorithmFailsAtPlanTimeNamingLayerAndSettingAndFreesEverything() {
-    when(calls.forwardAlgorithms(any(), anyBoolean(), any(), any(), any(), any(), any()))
+    when(calls.cudnn().forwardAlgorithms(any(), anyBoolean(), any(), any(), any(), any(), any()))
         .thenReturn(List.of(MockCuda.candidate(6, 10_000, true)));
-    when(calls.convolutionOutputDims(any(), any(), any(), any()))
+    when(calls.cudnn().convolutionOutputDims(any(), any(), any(), any()))
         .thenReturn(CONV2.outputShape(INPUT).dims());
     UnsupportedOperationException e =
         assertThrows(
@@ -197,7 +202,7 @@ class CudnnConvolutionTest {
                 3,
                 new CallSite("cuda:0", "conv"),
                 ""))
-        .when(calls)
+        .when(calls.cudnn())
         .setConvolutionGroupCount(any(), any(), anyInt());
     NativeCallException e =
         assertThrows(
@@ -210,7 +215,7 @@ class CudnnConvolutionTest {
 
   @Test
   void cudnnDisagreeingOnTheOutputShapeIsAnError() {
-    when(calls.convolutionOutputDims(any(), any(), any(), any()))
+    when(calls.cudnn().convolutionOutputDims(any(), any(), any(), any()))
         .thenReturn(new int[] {2, 256, 26, 26});
     IllegalStateException e =
         assertThrows(
@@ -222,20 +227,21 @@ class CudnnConvolutionTest {
 
   @Test
   void withoutInputGradientNoBackwardDataIsPlannedOrRun() {
-    when(calls.convolutionOutputDims(any(), any(), any(), any()))
+    when(calls.cudnn().convolutionOutputDims(any(), any(), any(), any()))
         .thenReturn(CONV2.outputShape(INPUT).dims());
     CudnnConvolution plan =
         new CudnnConvolution(device, INPUT, CONV2, false, CudnnSettings.defaults());
     plan.forward(fake(INPUT), fake(CONV2.weightShape()), null);
     assertNull(plan.backward(fake(plan.outputShape()), fake(CONV2.weightShape()), null));
-    verify(calls, never())
+    verify(calls.cudnn(), never())
         .backwardDataAlgorithms(any(), anyBoolean(), any(), any(), any(), any(), any());
-    verify(calls, never())
+    verify(calls.cudnn(), never())
         .convolutionBackwardData(
             any(), any(), any(), any(), any(), any(), any(), anyInt(), any(), anyLong(), any(),
             any());
-    verify(calls, never()).addTensor(any(), any(), any(), any(), any(), any());
-    verify(calls, never()).convolutionBackwardBias(any(), any(), any(), any(), any(), any());
+    verify(calls.cudnn(), never()).addTensor(any(), any(), any(), any(), any(), any());
+    verify(calls.cudnn(), never())
+        .convolutionBackwardBias(any(), any(), any(), any(), any(), any());
     assertEquals(1, mock.allocationCount(), "only the output; no workspace of 0 bytes");
     plan.close();
     mock.assertAllReleased();
@@ -249,9 +255,9 @@ class CudnnConvolutionTest {
     Tensor y = plan.forward(x, w, null);
     CudnnTensor dw = (CudnnTensor) fake(CONV2.weightShape());
     plan.backward(fake(plan.outputShape()), dw, null);
-    InOrder order = inOrder(calls);
+    InOrder order = inOrder(MockCuda.libraries(calls));
     order
-        .verify(calls)
+        .verify(calls.cudnn())
         .convolutionForward(
             any(),
             any(),
@@ -266,7 +272,7 @@ class CudnnConvolutionTest {
             any(),
             same(((CudnnTensor) y).pointer()));
     order
-        .verify(calls)
+        .verify(calls.cudnn())
         .convolutionBackwardFilter(
             any(),
             any(),
@@ -281,7 +287,7 @@ class CudnnConvolutionTest {
             any(),
             same(dw.pointer()));
     order
-        .verify(calls)
+        .verify(calls.cudnn())
         .convolutionBackwardData(
             any(),
             any(),
@@ -323,7 +329,7 @@ class CudnnConvolutionTest {
     CudnnConvolution plan = plan(CONV2, INPUT, CudnnSettings.defaults());
     plan.close();
     plan.close();
-    verify(calls, times(1))
+    verify(calls.cudnn(), times(1))
         .destroyConvolutionDescriptor(any(), any(cudnnConvolutionDescriptor.class));
     assertArrayEquals(new int[] {1, 1, 1}, plan.algorithms());
   }

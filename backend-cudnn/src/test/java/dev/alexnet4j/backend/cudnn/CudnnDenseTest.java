@@ -48,7 +48,7 @@ class CudnnDenseTest {
     CudnnTensor y = (CudnnTensor) plan.forward(x, w, b);
     assertEquals(Shape.of(N, OUT), y.shape());
     // y' [out, N] = W'^T x'
-    verify(calls)
+    verify(calls.cublas())
         .sgemm(
             any(),
             any(),
@@ -63,7 +63,8 @@ class CudnnDenseTest {
             eq(IN),
             same(y.pointer()),
             eq(OUT));
-    verify(calls).addTensor(any(), any(), any(), same(b.pointer()), any(), same(y.pointer()));
+    verify(calls.cudnn())
+        .addTensor(any(), any(), any(), same(b.pointer()), any(), same(y.pointer()));
 
     CudnnTensor dy = fake(Shape.of(N, OUT));
     CudnnTensor dw = fake(Shape.of(OUT, IN));
@@ -71,7 +72,7 @@ class CudnnDenseTest {
     Tensor dx = plan.backward(dy, dw, db);
     assertEquals(x.shape(), dx.shape(), "the input gradient is shaped like the input");
     // dW' [in, out] = x' dy'^T
-    verify(calls)
+    verify(calls.cublas())
         .sgemm(
             any(),
             any(),
@@ -87,7 +88,7 @@ class CudnnDenseTest {
             same(dw.pointer()),
             eq(IN));
     // dx' [in, N] = W' dy'
-    verify(calls)
+    verify(calls.cublas())
         .sgemm(
             any(),
             any(),
@@ -102,7 +103,7 @@ class CudnnDenseTest {
             eq(OUT),
             same(((CudnnTensor) dx).pointer()),
             eq(IN));
-    verify(calls)
+    verify(calls.cudnn())
         .convolutionBackwardBias(
             any(), any(), any(), same(dy.pointer()), any(), same(db.pointer()));
     plan.close();
@@ -114,7 +115,7 @@ class CudnnDenseTest {
     CudnnDense plan = new CudnnDense(device, N, 10, 3, false);
     plan.forward(fake(Shape.of(N, 10)), fake(Shape.of(3, 10)), null);
     assertNull(plan.backward(fake(Shape.of(N, 3)), fake(Shape.of(3, 10)), null));
-    verify(calls, times(2))
+    verify(calls.cublas(), times(2))
         .sgemm(
             any(),
             any(),
@@ -129,7 +130,7 @@ class CudnnDenseTest {
             any(Integer.class),
             any(),
             any(Integer.class));
-    verify(calls, never()).addTensor(any(), any(), any(), any(), any(), any());
+    verify(calls.cudnn(), never()).addTensor(any(), any(), any(), any(), any(), any());
     plan.close();
     mock.assertAllReleased();
   }

@@ -40,7 +40,7 @@ class CudnnKernelPlansTest {
   @SuppressWarnings("unchecked")
   private List<Object> launched(String kernel, int times) {
     ArgumentCaptor<List<Object>> args = ArgumentCaptor.forClass(List.class);
-    verify(calls, times(times))
+    verify(calls.driver(), times(times))
         .launch(any(), eq(kernel), any(), anyInt(), anyInt(), any(), args.capture());
     return args.getValue();
   }
@@ -83,13 +83,14 @@ class CudnnKernelPlansTest {
     plan.forward(fake(Shape.of(2, 4)), 1, 1);
     plan.forward(fake(Shape.of(2, 4)), 1, 2);
     ArgumentCaptor<String[]> options = ArgumentCaptor.forClass(String[].class);
-    verify(calls, times(1)).compileToCubin(any(), anyString(), eq("kernels.cu"), options.capture());
-    verify(calls, never()).compileToPtx(any(), anyString(), anyString(), any());
+    verify(calls.nvrtc(), times(1))
+        .compileToCubin(any(), anyString(), eq("kernels.cu"), options.capture());
+    verify(calls.nvrtc(), never()).compileToPtx(any(), anyString(), anyString(), any());
     // the mock GPU is compute 8.6; the mock NVRTC offers up to 8.0, whose cubin runs on 8.6
     assertEquals(List.of("--gpu-architecture=sm_80", "--fmad=false"), List.of(options.getValue()));
     plan.close();
     device.close();
-    verify(calls).unloadModule(any(), any());
+    verify(calls.driver()).unloadModule(any(), any());
   }
 
   @Test
@@ -122,7 +123,7 @@ class CudnnKernelPlansTest {
     IllegalArgumentException bad =
         assertThrows(IllegalArgumentException.class, () -> plan.backward(new int[] {0, 1, 10, 3}));
     assertTrue(bad.getMessage().contains("label 2 is 10"), bad.getMessage());
-    verify(calls, never()).memcpyAsync(any(), any(), any(), eq(16L), anyInt(), any());
+    verify(calls.runtime(), never()).memcpyAsync(any(), any(), any(), eq(16L), anyInt(), any());
     plan.close();
     mock.assertAllReleased();
   }

@@ -35,9 +35,9 @@ class CudnnLrnTest {
   void passesThePapersAlphaTimesNBecauseCudnnDividesByN() {
     CudnnLrn plan = new CudnnLrn(device, Shape.nchw(2, 96, 55, 55), LrnParameters.paper(1));
     ArgumentCaptor<Double> alpha = ArgumentCaptor.forClass(Double.class);
-    verify(calls).setLrn(any(), any(), eq(5), alpha.capture(), eq(0.75), eq(2.0));
+    verify(calls.cudnn()).setLrn(any(), any(), eq(5), alpha.capture(), eq(0.75), eq(2.0));
     assertEquals(5e-4, alpha.getValue(), 1e-15);
-    verify(calls)
+    verify(calls.cudnn())
         .setTensor4d(
             any(), any(), eq(2), eq(96), eq(55), eq(55), eq(96 * 3025), eq(3025), eq(55), eq(1));
     plan.close();
@@ -49,14 +49,15 @@ class CudnnLrnTest {
     Shape shape = Shape.nchw(2, 96, 55, 55);
     CudnnLrn plan = new CudnnLrn(device, shape, LrnParameters.paper(2));
     // one slice descriptor: 48 channels, but the strides of all 96 so each sample's slice is found
-    verify(calls)
+    verify(calls.cudnn())
         .setTensor4d(
             any(), any(), eq(2), eq(48), eq(55), eq(55), eq(96 * 3025), eq(3025), eq(55), eq(1));
     Tensor x = CudnnTensor.borrowing(new Pointer(), shape, device);
     plan.forward(x);
     ArgumentCaptor<Pointer> in = ArgumentCaptor.forClass(Pointer.class);
     ArgumentCaptor<Pointer> out = ArgumentCaptor.forClass(Pointer.class);
-    verify(calls, times(2)).lrnForward(any(), any(), any(), any(), in.capture(), out.capture());
+    verify(calls.cudnn(), times(2))
+        .lrnForward(any(), any(), any(), any(), in.capture(), out.capture());
     // JCuda's Pointer shows its byte offset only in toString.
     List<String> inputs = new ArrayList<>();
     for (Pointer p : in.getAllValues()) {
@@ -69,7 +70,8 @@ class CudnnLrnTest {
         out.getAllValues().get(1).toString().endsWith("byteOffset=" + sliceBytes + "]"),
         out.getAllValues().toString());
     plan.backward(CudnnTensor.borrowing(new Pointer(), shape, device));
-    verify(calls, times(2)).lrnBackward(any(), any(), any(), any(), any(), any(), any(), any());
+    verify(calls.cudnn(), times(2))
+        .lrnBackward(any(), any(), any(), any(), any(), any(), any(), any());
     plan.close();
     mock.assertAllReleased();
   }
@@ -87,7 +89,8 @@ class CudnnLrnTest {
     assertThrows(
         UnsupportedOperationException.class,
         () -> new CudnnLrn(device, Shape.nchw(1, 8, 4, 4), new LrnParameters(5, 1e-4, 0.0, 2, 1)));
-    verify(calls, never()).setLrn(any(), any(), anyInt(), anyDouble(), anyDouble(), anyDouble());
+    verify(calls.cudnn(), never())
+        .setLrn(any(), any(), anyInt(), anyDouble(), anyDouble(), anyDouble());
     assertEquals(0, mock.allocationCount());
   }
 }

@@ -29,7 +29,7 @@ class CudnnPoolingAndReluTest {
     Shape input = Shape.nchw(2, 96, 55, 55);
     CudnnMaxPooling plan = new CudnnMaxPooling(device, input, new PoolingGeometry(3, 2, 0), false);
     assertEquals(Shape.nchw(2, 96, 27, 27), plan.outputShape());
-    verify(calls)
+    verify(calls.cudnn())
         .setPooling2d(
             any(),
             any(),
@@ -40,13 +40,13 @@ class CudnnPoolingAndReluTest {
             eq(0),
             eq(2),
             eq(2));
-    verify(calls)
+    verify(calls.cudnn())
         .setTensor4d(
             any(), any(), eq(2), eq(96), eq(27), eq(27), eq(96 * 729), eq(729), eq(27), eq(1));
     CudnnTensor x = CudnnTensor.borrowing(new Pointer(), input, device);
     Tensor y = plan.forward(x);
     plan.backward(CudnnTensor.borrowing(new Pointer(), plan.outputShape(), device));
-    verify(calls)
+    verify(calls.cudnn())
         .poolingBackward(
             any(),
             any(),
@@ -64,7 +64,7 @@ class CudnnPoolingAndReluTest {
   @Test
   void deterministicModeUsesDeterministicMaxPooling() {
     new CudnnMaxPooling(device, Shape.nchw(1, 4, 9, 9), new PoolingGeometry(3, 2, 1), true).close();
-    verify(calls)
+    verify(calls.cudnn())
         .setPooling2d(
             any(),
             any(),
@@ -81,12 +81,12 @@ class CudnnPoolingAndReluTest {
   void reluOnAnyShapeDescribesItAsNchwAndReleasesEverything() {
     Shape fc = Shape.of(4, 4096);
     CudnnRelu plan = new CudnnRelu(device, fc);
-    verify(calls)
+    verify(calls.cudnn())
         .setTensor4d(any(), any(), eq(4), eq(4096), eq(1), eq(1), eq(4096), eq(1), eq(1), eq(1));
     CudnnTensor x = CudnnTensor.borrowing(new Pointer(), fc, device);
     Tensor y = plan.forward(x);
     plan.backward(CudnnTensor.borrowing(new Pointer(), fc, device));
-    verify(calls)
+    verify(calls.cudnn())
         .activationBackward(
             any(),
             any(),

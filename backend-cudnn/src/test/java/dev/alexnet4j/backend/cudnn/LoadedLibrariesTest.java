@@ -21,7 +21,7 @@ class LoadedLibrariesTest {
   @Test
   void kernelsLoadFromACubinForTheDevicesOwnArchitecture() {
     CudaCalls calls = new CudaCalls();
-    GpuProperties gpu = calls.deviceProperties(SITE, 0);
+    GpuProperties gpu = calls.runtime().deviceProperties(SITE, 0);
     try (CudaDevice device = CudaDevice.open(0, calls)) {
       assertEquals("sm_" + gpu.computeCapability() + " cubin", device.kernels().target());
     }
@@ -36,15 +36,16 @@ class LoadedLibrariesTest {
         "CUBLAS_STATUS_ALLOC_FAILED",
         StatusNames.LOADED.cublas(cublasStatus.CUBLAS_STATUS_ALLOC_FAILED));
     CudaCalls calls = new CudaCalls();
-    cudnnTensorDescriptor d = calls.createTensorDescriptor(SITE);
+    cudnnTensorDescriptor d = calls.cudnn().createTensorDescriptor(SITE);
     try {
       NativeCallException e =
           assertThrows(
-              NativeCallException.class, () -> calls.setTensor4d(SITE, d, 0, 1, 1, 1, 1, 1, 1, 1));
+              NativeCallException.class,
+              () -> calls.cudnn().setTensor4d(SITE, d, 0, 1, 1, 1, 1, 1, 1, 1));
       assertEquals("CUDNN_STATUS_BAD_PARAM", e.status());
       assertTrue(e.getMessage().contains("please report"), e.getMessage());
     } finally {
-      calls.destroyTensorDescriptor(SITE, d);
+      calls.cudnn().destroyTensorDescriptor(SITE, d);
     }
   }
 }

@@ -50,7 +50,7 @@ class NativeCallExceptionTest {
   private NativeCallException cudnn9(int status) {
     return assertThrows(
         NativeCallException.class,
-        () -> CudaCalls.cudnn(CONV1, "cudnnConvolutionForward", status, cudnn9));
+        () -> CudnnCalls.cudnn(CONV1, "cudnnConvolutionForward", status, cudnn9));
   }
 
   @Test
@@ -112,21 +112,21 @@ class NativeCallExceptionTest {
   @Test
   void successAsksTheLibraryForNoName() {
     StatusNames names = mock(StatusNames.class);
-    CudaCalls.cudnn(CONV1, "cudnnCreate", 0, names);
-    CudaCalls.cublas(CONV1, "cublasCreate", 0, names);
+    CudnnCalls.cudnn(CONV1, "cudnnCreate", 0, names);
+    CublasCalls.cublas(CONV1, "cublasCreate", 0, names);
     verify(names, never()).cudnn(anyInt());
     verify(names, never()).cublas(anyInt());
   }
 
   @Test
   void successPassesForEveryLibrary() {
-    assertDoesNotThrow(() -> CudaCalls.cuda(CONV1, "cudaMalloc", cudaError.cudaSuccess));
+    assertDoesNotThrow(() -> RuntimeCalls.cuda(CONV1, "cudaMalloc", cudaError.cudaSuccess));
     assertDoesNotThrow(
-        () -> CudaCalls.cudnn(CONV1, "cudnnConvolutionForward", cudnnStatus.CUDNN_STATUS_SUCCESS));
+        () -> CudnnCalls.cudnn(CONV1, "cudnnConvolutionForward", cudnnStatus.CUDNN_STATUS_SUCCESS));
     assertDoesNotThrow(
-        () -> CudaCalls.cublas(CONV1, "cublasSgemm", cublasStatus.CUBLAS_STATUS_SUCCESS));
-    assertDoesNotThrow(() -> CudaCalls.nvrtc(CONV1, "nvrtcGetPTX", nvrtcResult.NVRTC_SUCCESS));
-    assertDoesNotThrow(() -> CudaCalls.driver(CONV1, "cuLaunchKernel", CUresult.CUDA_SUCCESS));
+        () -> CublasCalls.cublas(CONV1, "cublasSgemm", cublasStatus.CUBLAS_STATUS_SUCCESS));
+    assertDoesNotThrow(() -> NvrtcCalls.nvrtc(CONV1, "nvrtcGetPTX", nvrtcResult.NVRTC_SUCCESS));
+    assertDoesNotThrow(() -> DriverCalls.driver(CONV1, "cuLaunchKernel", CUresult.CUDA_SUCCESS));
   }
 
   @Test
@@ -135,7 +135,7 @@ class NativeCallExceptionTest {
         assertThrows(
             NativeCallException.class,
             () ->
-                CudaCalls.cudnn(
+                CudnnCalls.cudnn(
                     CONV1, "cudnnConvolutionForward", cudnnStatus.CUDNN_STATUS_BAD_PARAM, cudnn8));
     assertEquals("cudnnConvolutionForward", e.call());
     assertEquals("CUDNN_STATUS_BAD_PARAM", e.status());
@@ -155,26 +155,27 @@ class NativeCallExceptionTest {
     NativeCallException cuda =
         assertThrows(
             NativeCallException.class,
-            () -> CudaCalls.cuda(CONV1, "cudaMalloc", cudaError.cudaErrorMemoryAllocation));
+            () -> RuntimeCalls.cuda(CONV1, "cudaMalloc", cudaError.cudaErrorMemoryAllocation));
     assertTrue(cuda.getMessage().contains("cudaErrorMemoryAllocation"), cuda.getMessage());
     assertTrue(cuda.getMessage().contains("lower the batch size"), cuda.getMessage());
     NativeCallException cudnn =
         assertThrows(
             NativeCallException.class,
             () ->
-                CudaCalls.cudnn(CONV1, "cudnnFind", cudnnStatus.CUDNN_STATUS_ALLOC_FAILED, cudnn8));
+                CudnnCalls.cudnn(
+                    CONV1, "cudnnFind", cudnnStatus.CUDNN_STATUS_ALLOC_FAILED, cudnn8));
     assertTrue(cudnn.getMessage().contains("alexnet4j.cudnn.workspace-limit"), cudnn.getMessage());
     NativeCallException cublas =
         assertThrows(
             NativeCallException.class,
             () ->
-                CudaCalls.cublas(
+                CublasCalls.cublas(
                     CONV1, "cublasCreate", cublasStatus.CUBLAS_STATUS_ALLOC_FAILED, cudnn8));
     assertTrue(cublas.getMessage().contains("CUBLAS_STATUS_ALLOC_FAILED"), cublas.getMessage());
     NativeCallException driver =
         assertThrows(
             NativeCallException.class,
-            () -> CudaCalls.driver(CONV1, "cuModuleLoadData", CUresult.CUDA_ERROR_OUT_OF_MEMORY));
+            () -> DriverCalls.driver(CONV1, "cuModuleLoadData", CUresult.CUDA_ERROR_OUT_OF_MEMORY));
     assertTrue(driver.getMessage().contains("CUDA_ERROR_OUT_OF_MEMORY"), driver.getMessage());
   }
 
@@ -183,20 +184,23 @@ class NativeCallExceptionTest {
     NativeCallException notSupported =
         assertThrows(
             NativeCallException.class,
-            () -> CudaCalls.cudnn(CONV1, "cudnnX", cudnnStatus.CUDNN_STATUS_NOT_SUPPORTED, cudnn8));
+            () ->
+                CudnnCalls.cudnn(CONV1, "cudnnX", cudnnStatus.CUDNN_STATUS_NOT_SUPPORTED, cudnn8));
     assertTrue(
         notSupported.getMessage().contains("alexnet4j.cudnn.algorithm"), notSupported.getMessage());
     NativeCallException driver =
         assertThrows(
             NativeCallException.class,
             () ->
-                CudaCalls.cuda(CONV1, "cudaGetDeviceCount", cudaError.cudaErrorInsufficientDriver));
+                RuntimeCalls.cuda(
+                    CONV1, "cudaGetDeviceCount", cudaError.cudaErrorInsufficientDriver));
     assertTrue(driver.getMessage().contains("libcuda.so.1"), driver.getMessage());
     NativeCallException nvrtc =
         assertThrows(
             NativeCallException.class,
             () ->
-                CudaCalls.nvrtc(CONV1, "nvrtcCompileProgram", nvrtcResult.NVRTC_ERROR_COMPILATION));
+                NvrtcCalls.nvrtc(
+                    CONV1, "nvrtcCompileProgram", nvrtcResult.NVRTC_ERROR_COMPILATION));
     assertTrue(nvrtc.getMessage().contains("NVRTC_ERROR_COMPILATION"), nvrtc.getMessage());
   }
 }

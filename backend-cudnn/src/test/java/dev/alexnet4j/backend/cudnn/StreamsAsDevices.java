@@ -28,7 +28,15 @@ public final class StreamsAsDevices {
     for (int i = 0; i < count; i++) {
       devices.add(i);
     }
-    return new CudnnBackend(settings, devices, new OneGpuCalls(gpu, count));
+    return new CudnnBackend(
+        settings,
+        devices,
+        new CudaCalls(
+            new OneGpuCalls(gpu, count),
+            new CudnnCalls(),
+            new CublasCalls(),
+            new NvrtcCalls(),
+            new DriverCalls()));
   }
 
   /** {@link #open(CudnnSettings, int, int)} with the reference.conf settings. */
@@ -40,12 +48,12 @@ public final class StreamsAsDevices {
   public static int visibleGpus() {
     int[] count = new int[1];
     CudaCalls calls = new CudaCalls();
-    calls.loadRuntime();
-    return calls.deviceCountStatus(count) == 0 ? count[0] : 0;
+    calls.runtime().loadRuntime();
+    return calls.runtime().deviceCountStatus(count) == 0 ? count[0] : 0;
   }
 
-  /** The real calls, with every device ordinal mapped to {@code gpu}. */
-  static final class OneGpuCalls extends CudaCalls {
+  /** The real runtime calls, with every device ordinal mapped to {@code gpu}. */
+  static final class OneGpuCalls extends RuntimeCalls {
     private final int gpu;
     private final int count;
 

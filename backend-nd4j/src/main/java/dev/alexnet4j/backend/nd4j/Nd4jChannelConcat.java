@@ -2,6 +2,7 @@ package dev.alexnet4j.backend.nd4j;
 
 import dev.alexnet4j.api.backend.ChannelConcatPlan;
 import dev.alexnet4j.api.backend.OpenPlans;
+import dev.alexnet4j.api.backend.PlanChecks;
 import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
@@ -34,34 +35,9 @@ final class Nd4jChannelConcat implements ChannelConcatPlan, Nd4jPlan {
   private OpenPlans openPlans;
 
   Nd4jChannelConcat(Device device, List<Shape> parts) {
-    if (parts == null || parts.isEmpty()) {
-      throw new IllegalArgumentException("nd4j channel concat on " + device + ": no parts");
-    }
+    this.outputShape = PlanChecks.channelConcat("nd4j channel concat on " + device, parts);
     this.device = device;
     this.parts = List.copyOf(parts);
-    Shape first = parts.get(0);
-    if (first.rank() < 2) {
-      throw new IllegalArgumentException(
-          "nd4j channel concat on " + device + ": parts need a channel axis, got " + first);
-    }
-    int channels = 0;
-    for (int i = 0; i < parts.size(); i++) {
-      Shape p = parts.get(i);
-      if (p.rank() != first.rank() || !p.withChannels(1).equals(first.withChannels(1))) {
-        throw new IllegalArgumentException(
-            "nd4j channel concat on "
-                + device
-                + ": part "
-                + i
-                + " has shape "
-                + p
-                + ", which differs from part 0 ("
-                + first
-                + ") on an axis other than 1");
-      }
-      channels += p.channels();
-    }
-    this.outputShape = first.withChannels(channels);
     this.where = "nd4j channel concat " + this.parts + " -> " + outputShape + " on " + device;
     this.output = Nd4jOps.create(outputShape);
     this.outputTensor = Nd4jTensor.borrowing(output, outputShape, device);

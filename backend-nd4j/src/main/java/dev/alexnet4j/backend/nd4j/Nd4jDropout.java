@@ -4,6 +4,7 @@ import dev.alexnet4j.api.backend.DropoutGeometry;
 import dev.alexnet4j.api.backend.DropoutMask;
 import dev.alexnet4j.api.backend.DropoutPlan;
 import dev.alexnet4j.api.backend.OpenPlans;
+import dev.alexnet4j.api.backend.PlanChecks;
 import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
@@ -71,21 +72,7 @@ final class Nd4jDropout implements DropoutPlan, Nd4jPlan {
     this.shape = input;
     this.geometry = geometry;
     this.where = "nd4j dropout " + input + " (" + geometry + ") on " + device;
-    if (input.rank() < 2) {
-      throw new IllegalArgumentException(where + ": needs an input with a channel axis");
-    }
-    int channels = input.channels();
-    if (geometry.channelOffset() + channels > geometry.totalChannels()) {
-      throw new IllegalArgumentException(
-          where
-              + ": channels ["
-              + geometry.channelOffset()
-              + ", "
-              + (geometry.channelOffset() + channels)
-              + ") do not fit in the layer's "
-              + geometry.totalChannels()
-              + " channels");
-    }
+    PlanChecks.dropout(where, input, geometry);
     this.scale = 1f / (1f - geometry.rate());
     long[] dims = Nd4jTensor.longDims(input);
     this.globalIndex = Nd4j.createFromArray(globalIndices(input, geometry)).reshape('c', dims);

@@ -3,6 +3,7 @@ package dev.alexnet4j.backend.nd4j;
 import dev.alexnet4j.api.backend.LrnParameters;
 import dev.alexnet4j.api.backend.LrnPlan;
 import dev.alexnet4j.api.backend.OpenPlans;
+import dev.alexnet4j.api.backend.PlanChecks;
 import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.tensor.Shape;
 import dev.alexnet4j.api.tensor.Tensor;
@@ -105,12 +106,9 @@ final class Nd4jLrn implements LrnPlan, Nd4jPlan {
     if (input.rank() < 2) {
       throw new IllegalArgumentException(where + ": needs an input with a channel axis");
     }
+    PlanChecks.lrnGroups(where, input, parameters.groups());
     int channels = input.channels();
     int groups = parameters.groups();
-    if (channels % groups != 0) {
-      throw new IllegalArgumentException(
-          where + ": groups = " + groups + " must divide the " + channels + " channels");
-    }
     this.block = channels / groups;
     long rest = input.sampleSize() / channels;
     long blockCount = (long) input.batch() * groups;

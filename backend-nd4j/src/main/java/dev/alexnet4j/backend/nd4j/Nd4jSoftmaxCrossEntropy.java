@@ -1,6 +1,7 @@
 package dev.alexnet4j.backend.nd4j;
 
 import dev.alexnet4j.api.backend.OpenPlans;
+import dev.alexnet4j.api.backend.PlanChecks;
 import dev.alexnet4j.api.backend.SoftmaxCrossEntropyPlan;
 import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.tensor.Shape;
@@ -125,34 +126,7 @@ final class Nd4jSoftmaxCrossEntropy implements SoftmaxCrossEntropyPlan, Nd4jPlan
   }
 
   private void checkLabels(int[] labels, String call) {
-    if (lastLogits == null) {
-      throw new IllegalStateException(where + ": " + call + " called before any forward");
-    }
-    if (labels == null || labels.length != batch) {
-      throw new IllegalArgumentException(
-          where
-              + " "
-              + call
-              + ": expected "
-              + batch
-              + " labels, got "
-              + (labels == null ? "null" : labels.length));
-    }
-    for (int n = 0; n < batch; n++) {
-      if (labels[n] < 0 || labels[n] >= classes) {
-        throw new IllegalArgumentException(
-            where
-                + " "
-                + call
-                + ": label "
-                + n
-                + " is "
-                + labels[n]
-                + ", expected a class in [0, "
-                + classes
-                + ")");
-      }
-    }
+    PlanChecks.labels(where, call, lastLogits != null, labels, batch, classes);
   }
 
   private void checkOpen() {

@@ -1,5 +1,10 @@
 package dev.alexnet4j.cli.monitor;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.alexnet4j.api.train.EpochReport;
 import dev.alexnet4j.api.train.StepReport;
 import dev.alexnet4j.api.train.TrainingListener;
@@ -17,9 +22,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Appends every step and every epoch of a run to {@code <runDir>/metrics.jsonl}, one JSON object a
@@ -295,107 +298,89 @@ public final class MetricsLog implements TrainingListener, AutoCloseable {
   }
 
   /**
-   * Writes and parses the flat JSON objects of the log: string keys; numbers, strings and null as
-   * values. Numbers are kept as their text until a field is read, so longs and floats read back
+   * Writes and parses the flat JSON objects of the log with Jackson: string keys; numbers, strings
+   * and null as values. Numbers are written as {@link Double#toString} and {@link Float#toString}
+   * write them, and read back as their text until a field is read, so longs and floats read back
    * exactly.
    */
   static final class JsonLine {
-    private final StringBuilder text = new StringBuilder(256).append('{');
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ObjectNode object = JSON.createObjectNode();
 
     JsonLine(String kind) {
       field("kind", kind);
     }
 
     JsonLine field(String name, String value) {
-      key(name);
-      quote(text, value);
+      object.put(name, value);
       return this;
     }
 
     JsonLine field(String name, long value) {
-      key(name).append(value);
+      object.put(name, value);
       return this;
     }
 
     JsonLine field(String name, double value) {
-      key(name).append(Double.isFinite(value) ? Double.toString(value) : "null");
+      if (Double.isFinite(value)) {
+        object.put(name, value);
+      } else {
+        object.putNull(name);
+      }
       return this;
     }
 
     JsonLine field(String name, float value) {
-      key(name).append(Float.isFinite(value) ? Float.toString(value) : "null");
+      if (Float.isFinite(value)) {
+        object.put(name, value);
+      } else {
+        object.putNull(name);
+      }
       return this;
     }
 
-    private StringBuilder key(String name) {
-      if (text.length() > 1) {
-        text.append(',');
-      }
-      quote(text, name);
-      return text.append(':');
-    }
-
     String end() {
-      return text.append("}\n").toString();
-    }
-
-    private static void quote(StringBuilder out, String s) {
-      out.append('"');
-      for (int i = 0; i < s.length(); i++) {
-        char c = s.charAt(i);
-        switch (c) {
-          case '"' -> out.append("\\\"");
-          case '\\' -> out.append("\\\\");
-          case '\n' -> out.append("\\n");
-          case '\r' -> out.append("\\r");
-          case '\t' -> out.append("\\t");
-          default -> {
-            if (c < 0x20) {
-              out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-              out.append(c);
-            }
-          }
-        }
+      try {
+        return JSON.writeValueAsString(object) + "\n";
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("could not write a metrics record", e);
       }
-      out.append('"');
     }
 
     /**
-     * Parses one flat object into field name -> value text (strings unquoted; a JSON null maps to a
-     * Java null, so a null field and a missing one stay apart).
+     * Parses one flat object into field name -> value text (strings unquoted, numbers as written; a
+     * JSON null maps to a Java null, so a null field and a missing one stay apart).
      */
     static Map<String, String> parse(String line) {
-      Parser p = new Parser(line);
       Map<String, String> fields = new LinkedHashMap<>();
-      p.skipSpace();
-      p.expect('{');
-      p.skipSpace();
-      if (p.peek() == '}') {
-        p.pos++;
-      } else {
-        while (true) {
-          p.skipSpace();
-          String key = p.string();
-          p.skipSpace();
-          p.expect(':');
-          p.skipSpace();
-          fields.put(key, p.value());
-          p.skipSpace();
-          char c = p.next();
-          if (c == '}') {
-            break;
-          }
-          if (c != ',') {
-            throw p.error("expected ',' or '}'");
+      try (JsonParser p = JSON.createParser(line)) {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+          throw error(p, "expected '{'");
+        }
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+          String key = p.currentName();
+          switch (p.nextToken()) {
+            case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> fields.put(key, p.getText());
+            case VALUE_NULL -> fields.put(key, null);
+            default -> throw error(p, "expected a number, a string or null");
           }
         }
-      }
-      p.skipSpace();
-      if (p.pos != line.length()) {
-        throw p.error("unexpected text after the object");
+        if (p.nextToken() != null) {
+          throw error(p, "unexpected text after the object");
+        }
+      } catch (JsonProcessingException e) {
+        throw new IllegalArgumentException(
+            e.getOriginalMessage() + " at column " + e.getLocation().getColumnNr(), e);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
       }
       return fields;
+    }
+
+    private static IllegalArgumentException error(JsonParser p, String what) {
+      return new IllegalArgumentException(
+          what + " at column " + p.currentTokenLocation().getColumnNr());
     }
 
     static String string(Map<String, String> f, String name) {
@@ -455,103 +440,6 @@ public final class MetricsLog implements TrainingListener, AutoCloseable {
         throw new IllegalArgumentException("field \"" + name + "\" is out of int range: " + v);
       }
       return (int) v;
-    }
-
-    private static final class Parser {
-      private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?([eE][-+]?\\d+)?");
-
-      private final String s;
-      private int pos;
-
-      Parser(String s) {
-        this.s = s;
-      }
-
-      char peek() {
-        if (pos >= s.length()) {
-          throw error("unexpected end of line");
-        }
-        return s.charAt(pos);
-      }
-
-      char next() {
-        char c = peek();
-        pos++;
-        return c;
-      }
-
-      void expect(char c) {
-        if (next() != c) {
-          pos--;
-          throw error("expected '" + c + "'");
-        }
-      }
-
-      void skipSpace() {
-        while (pos < s.length() && Character.isWhitespace(s.charAt(pos))) {
-          pos++;
-        }
-      }
-
-      String value() {
-        char c = peek();
-        if (c == '"') {
-          return string();
-        }
-        int start = pos;
-        while (pos < s.length() && ",}] \t".indexOf(s.charAt(pos)) < 0) {
-          pos++;
-        }
-        String token = s.substring(start, pos);
-        if (token.equals("null")) {
-          return null;
-        }
-        if (!NUMBER.matcher(token).matches()) {
-          pos = start;
-          throw error("expected a number, a string or null");
-        }
-        return token;
-      }
-
-      String string() {
-        expect('"');
-        StringBuilder out = new StringBuilder();
-        while (true) {
-          char c = next();
-          if (c == '"') {
-            return out.toString();
-          }
-          if (c != '\\') {
-            out.append(c);
-            continue;
-          }
-          char e = next();
-          switch (e) {
-            case '"', '\\', '/' -> out.append(e);
-            case 'n' -> out.append('\n');
-            case 'r' -> out.append('\r');
-            case 't' -> out.append('\t');
-            case 'b' -> out.append('\b');
-            case 'f' -> out.append('\f');
-            case 'u' -> {
-              if (pos + 4 > s.length()) {
-                throw error("short \\u escape");
-              }
-              try {
-                out.append((char) Integer.parseInt(s.substring(pos, pos + 4), 16));
-              } catch (NumberFormatException ex) {
-                throw error("bad \\u escape");
-              }
-              pos += 4;
-            }
-            default -> throw error("bad escape \\" + e);
-          }
-        }
-      }
-
-      IllegalArgumentException error(String what) {
-        return new IllegalArgumentException(what + " at column " + (pos + 1));
-      }
     }
   }
 }

@@ -59,7 +59,10 @@ public record DataSets(ImageDataset train, Optional<ImageDataset> validation) {
     ImageFolderDataset trainSet = ImageFolderDataset.scan(train);
     Optional<ImageDataset> validation = Optional.empty();
     if (!validationDir.isBlank() && Files.isDirectory(root.resolve(validationDir))) {
-      ImageFolderDataset val = ImageFolderDataset.scan(root.resolve(validationDir));
+      // ILSVRC's flat val/ with its ground truth or solution CSV (IlsvrcValidation), or classes.
+      Optional<IlsvrcValidation> flat = IlsvrcValidation.find(root.resolve(validationDir));
+      ImageDataset val =
+          flat.isPresent() ? flat.get() : ImageFolderDataset.scan(root.resolve(validationDir));
       if (!val.classNames().equals(trainSet.classNames())) {
         throw new DatasetException(
             "validation classes in "

@@ -14,6 +14,9 @@ final class Preprocessor {
   private final PlanarImage output;
   private float[] row = new float[0];
 
+  /** Images this instance had to resample; a test hook for the no-resize path of prepared data. */
+  private long resamples;
+
   Preprocessor(PreprocessSettings settings) {
     this.shorterSide = settings.shorterSide();
     this.size = settings.centerSize();
@@ -22,6 +25,14 @@ final class Preprocessor {
 
   int size() {
     return size;
+  }
+
+  /**
+   * How many images so far were resampled rather than copied: stays 0 on data already at {@code
+   * center-size} (as {@code prepare} writes it). Package-private, for tests.
+   */
+  long resamples() {
+    return resamples;
   }
 
   /**
@@ -59,6 +70,7 @@ final class Preprocessor {
       output.copyFrom(image);
       return output;
     }
+    resamples++;
     ResampleAxis xs = new ResampleAxis(w, tw, (tw - size) / 2, size);
     ResampleAxis ys = new ResampleAxis(h, th, (th - size) / 2, size);
     resample(image, xs, ys);

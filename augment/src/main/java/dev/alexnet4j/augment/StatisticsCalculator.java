@@ -112,7 +112,15 @@ public final class StatisticsCalculator {
       data.unreadable().record(index, data.location(index), e);
       return;
     }
-    int size = pre.size();
+    addImage(image, index, pixelsPerImage, acc);
+  }
+
+  /**
+   * Adds one preprocessed {@code center-size} image to {@code acc}; {@code index} keys its PCA
+   * pixel sample. Used by {@link Preparer}, which computes the statistics on the way.
+   */
+  static void addImage(PlanarImage image, int index, int pixelsPerImage, Accumulator acc) {
+    int size = image.width();
     int plane = size * size;
     byte[] p = image.pixels();
     long[] sums = acc.pixelSums;
@@ -134,7 +142,7 @@ public final class StatisticsCalculator {
   }
 
   /** Integer sums of one thread; merged at the end. */
-  private static final class Accumulator {
+  static final class Accumulator {
     final int size;
     final long[] pixelSums;
     long images;

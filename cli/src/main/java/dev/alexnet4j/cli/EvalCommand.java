@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,8 +36,8 @@ final class EvalCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "Checkpoint.")
-  Path checkpoint;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  ModelSource source;
 
   @Option(
       names = "--data",
@@ -65,24 +66,31 @@ final class EvalCommand implements Callable<Integer> {
     if (batch < 1) {
       throw new UserError("--batch must be at least 1, got " + batch);
     }
-    TrainedModel trained = TrainedModel.load(checkpoint);
+    TrainedModel trained = source.load();
     Map<String, Object> typed = new LinkedHashMap<>();
     if (data != null) {
       typed.put("alexnet4j.augment.data.root", data.toString());
     }
     typed.put("alexnet4j.augment.eval.views", tenCrop ? "ten" : "center");
-    Config config = options.loadOver(trained.trainingConfig(), typed);
+    Config config = trained.config(options, typed);
     PrintWriter out = spec.commandLine().getOut();
     try (Session session = Session.open(config)) {
       session.requireInputFitsCrops();
+      trained = trained.bind(session);
       ImageDataset set = evaluationSet(config);
-      if (!set.classNames().equals(trained.classNames())) {
+      if (!trained.namedClasses()) {
+        // An .npz without --classes: the data's classes, in their order, are the outputs'.
+        session.requireClasses(
+            set.classNames().size(), config.getString("alexnet4j.augment.data.root"));
+      } else if (!set.classNames().equals(trained.classNames())) {
         throw new UserError(
             "the data's "
                 + set.classNames().size()
                 + " classes are not the "
                 + trained.classNames().size()
-                + " the checkpoint was trained on (classes.txt of its run folder)");
+                + (source.checkpoint != null
+                    ? " the checkpoint was trained on (classes.txt of its run folder)"
+                    : " of --classes"));
       }
       try (ImageLoader loader = ImageLoader.evaluation(set, trained.statistics(), session.augment);
           Network network = session.build(batch * loader.viewsPerImage());
@@ -101,8 +109,11 @@ final class EvalCommand implements Callable<Integer> {
           out.printf("%d unreadable files skipped (see the log)%n", loader.unreadable().count());
         }
         out.println("most confused (true -> predicted: images):");
+        java.util.function.UnaryOperator<String> words =
+            ClassWords.describer(ClassWords.folders(trained.file(), config));
         for (EvaluationReport.Confusion c : r.mostConfused(10)) {
-          out.printf("  %s -> %s: %d%n", c.truth(), c.predicted(), c.count());
+          out.printf(
+              "  %s -> %s: %d%n", words.apply(c.truth()), words.apply(c.predicted()), c.count());
         }
         Path file = csv != null ? csv : defaultCsv();
         writeCsv(file, r);
@@ -119,7 +130,10 @@ final class EvalCommand implements Callable<Integer> {
         && !Files.isDirectory(data.resolve(config.getString("alexnet4j.augment.data.train")))
         && !Files.exists(data.resolve("train-images-idx3-ubyte"))
         && !Files.exists(data.resolve("train-images-idx3-ubyte.gz"))) {
-      return ImageFolderDataset.scan(data); // DIR/<class>/* directly
+      // DIR/<class>/* directly, or ILSVRC's flat val/ with its ground truth or solution CSV
+      return dev.alexnet4j.augment.IlsvrcValidation.find(data)
+          .map(ImageDataset.class::cast)
+          .orElseGet(() -> ImageFolderDataset.scan(data));
     }
     return DataSets.open(config)
         .validation()
@@ -133,7 +147,8 @@ final class EvalCommand implements Callable<Integer> {
   }
 
   private Path defaultCsv() {
-    String name = checkpoint.getFileName().toString().replaceFirst("\\.a4j$", "");
+    Path checkpoint = source.file();
+    String name = checkpoint.getFileName().toString().replaceFirst("\\.(a4j|npz)$", "");
     return checkpoint
         .toAbsolutePath()
         .resolveSibling(name + (tenCrop ? "-ten-crop" : "-centre") + "-per-class.csv");

@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,8 +32,8 @@ final class FeaturesCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "Checkpoint.")
-  Path checkpoint;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  ModelSource source;
 
   @Option(
       names = "--layer",
@@ -69,15 +70,16 @@ final class FeaturesCommand implements Callable<Integer> {
     if (!out.getFileName().toString().endsWith(".npy")) {
       throw new UserError("--out " + out + ": name the features file FILE.npy");
     }
-    TrainedModel trained = TrainedModel.load(checkpoint);
+    TrainedModel trained = source.load();
     Map<String, Object> typed = new LinkedHashMap<>();
     typed.put("alexnet4j.augment.eval.views", tenCrop ? "ten" : "center");
-    Config config = options.loadOver(trained.trainingConfig(), typed);
+    Config config = trained.config(options, typed);
     PrintWriter console = spec.commandLine().getOut();
     try (Session session = Session.open(config)) {
       ImageDataset images = ImageFolders.open(data, config, "--data");
       FeatureMatrix features =
-          FeatureRun.extract(trained, session, images, layer, batch, spec.commandLine().getErr());
+          FeatureRun.extract(
+              trained.bind(session), session, images, layer, batch, spec.commandLine().getErr());
       List<String> paths = new ArrayList<>(images.size());
       for (int i = 0; i < images.size(); i++) {
         paths.add(images.location(i));

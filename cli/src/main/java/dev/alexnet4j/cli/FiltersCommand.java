@@ -1,11 +1,13 @@
 package dev.alexnet4j.cli;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import dev.alexnet4j.api.checkpoint.Checkpoint;
 import dev.alexnet4j.api.checkpoint.CheckpointFile;
 import dev.alexnet4j.api.checkpoint.NpyArray;
 import dev.alexnet4j.api.layer.LayerSpec;
 import dev.alexnet4j.api.layers.ConvolutionLayer;
+import dev.alexnet4j.api.network.Network;
 import dev.alexnet4j.cli.pictures.FilterGrid;
 import dev.alexnet4j.cli.pictures.Pictures;
 import java.awt.image.BufferedImage;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,8 +37,8 @@ final class FiltersCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "Checkpoint.")
-  Path checkpoint;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  ModelSource source;
 
   @Option(
       names = "--out",
@@ -70,16 +73,33 @@ final class FiltersCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!Files.isRegularFile(checkpoint)) {
+    Path checkpoint = source.file();
+    if (source.checkpoint != null && !Files.isRegularFile(checkpoint)) {
       throw new UserError("checkpoint " + checkpoint.toAbsolutePath() + " does not exist");
     }
     if (columns < 1 || scale < 0) {
       throw new UserError("--columns must be at least 1 and --scale at least 0");
     }
-    Checkpoint c = CheckpointFile.read(checkpoint);
+    // A checkpoint needs no run folder here: only its weights are drawn. An .npz is checked
+    // against the whole --model network first, all or nothing, as every command does.
+    Map<String, NpyArray> parameters;
+    Config config;
+    if (source.checkpoint != null) {
+      Checkpoint c = CheckpointFile.read(checkpoint);
+      parameters = c.parameters();
+      config = options.loadOver(ConfigFactory.parseString(c.config()), Map.of());
+    } else {
+      TrainedModel trained = TrainedModel.weights(checkpoint, source.weights.model, null, null);
+      parameters = trained.parameters();
+      config = trained.config(options, Map.of());
+    }
     List<ConvolutionLayer.Spec> convs;
-    try (Session session =
-        Session.open(options.loadOver(ConfigFactory.parseString(c.config()), Map.of()))) {
+    try (Session session = Session.open(config)) {
+      if (source.weights != null) {
+        try (Network network = session.build(1)) {
+          TrainedModel.requireFits(checkpoint, Checkpoint.shapes(parameters), network.parameters());
+        }
+      }
       convs =
           session.network.layers().stream()
               .filter(l -> l instanceof ConvolutionLayer.Spec)
@@ -88,7 +108,7 @@ final class FiltersCommand implements Callable<Integer> {
     }
     int at = indexOf(convs);
     ConvolutionLayer.Spec conv = convs.get(at);
-    NpyArray weights = c.parameters().get(conv.name() + ".weight");
+    NpyArray weights = parameters.get(conv.name() + ".weight");
     if (weights == null) {
       throw new UserError(
           "checkpoint "
@@ -96,7 +116,7 @@ final class FiltersCommand implements Callable<Integer> {
               + " has no "
               + conv.name()
               + ".weight; it has "
-              + c.parameters().keySet());
+              + parameters.keySet());
     }
     int towers = towers(convs, at, conv.filters());
     int s = scale > 0 ? scale : Math.max(1, 48 / conv.kernel());
@@ -123,7 +143,7 @@ final class FiltersCommand implements Callable<Integer> {
 
   private int indexOf(List<ConvolutionLayer.Spec> convs) {
     if (convs.isEmpty()) {
-      throw new UserError("the model of " + checkpoint + " has no convolution layer to draw");
+      throw new UserError("the model of " + source.file() + " has no convolution layer to draw");
     }
     if (layer == null) {
       return 0;

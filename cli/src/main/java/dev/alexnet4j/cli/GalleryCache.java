@@ -42,7 +42,7 @@ final class GalleryCache {
     RunFolder run = RunFolder.of(trained.file());
     StringBuilder key = new StringBuilder("gallery-features-v1\n");
     key.append(galleryFingerprint).append('\n');
-    for (Path p : new Path[] {trained.file(), run.statistics()}) {
+    for (Path p : new Path[] {trained.file(), trained.statisticsFile()}) {
       key.append(p.toAbsolutePath())
           .append(' ')
           .append(Files.size(p))

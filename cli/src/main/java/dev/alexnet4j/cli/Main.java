@@ -36,6 +36,7 @@ import picocli.CommandLine.Command;
       FeaturesCommand.class,
       SimilarCommand.class,
       FiltersCommand.class,
+      PrepareCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -19,6 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,8 +41,8 @@ final class PredictCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "Checkpoint.")
-  Path checkpoint;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  ModelSource source;
 
   @Option(names = "--ten-crop", description = "Average the paper's ten views of each image.")
   boolean tenCrop;
@@ -87,15 +88,17 @@ final class PredictCommand implements Callable<Integer> {
     List<Item> readable = items.stream().filter(i -> i.error == null).toList();
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    TrainedModel trained = TrainedModel.load(checkpoint);
+    TrainedModel trained = source.load();
     List<String> names = trained.classNames();
     ImageListDataset set = null;
     if (!readable.isEmpty()) {
       Map<String, Object> typed = new LinkedHashMap<>();
       typed.put("alexnet4j.augment.eval.views", tenCrop ? "ten" : "center");
-      Config config = options.loadOver(trained.trainingConfig(), typed);
+      Config config = trained.config(options, typed);
       try (Session session = Session.open(config)) {
         session.requireInputFitsCrops();
+        trained = trained.bind(session);
+        names = trained.classNames();
         set = new ImageListDataset(readable.stream().map(i -> i.path).toList(), names);
         int perBatch = Math.min(readable.size(), 16);
         try (ImageLoader loader =
@@ -121,6 +124,8 @@ final class PredictCommand implements Callable<Integer> {
         }
       }
     }
+    words =
+        ClassWords.describe(names, ClassWords.folders(trained.file(), trained.trainingConfig()));
     List<Item> failed = new ArrayList<>();
     for (Item item : items) {
       if (item.prediction != null) {
@@ -138,7 +143,7 @@ final class PredictCommand implements Callable<Integer> {
       }
     }
     if (png != null && failed.size() < items.size()) {
-      drawPng(set, readable, names);
+      drawPng(set, readable, words);
       out.println("picture: " + png);
     }
     out.flush();
@@ -198,6 +203,9 @@ final class PredictCommand implements Callable<Integer> {
     return false;
   }
 
+  /** Class names as shown: with synset words when a synset list is found (ClassWords). */
+  private List<String> words;
+
   private void print(PrintWriter out, Path image, int[] top, Item item, List<String> names) {
     Evaluator.Prediction p = item.prediction;
     if (json) {
@@ -221,7 +229,7 @@ final class PredictCommand implements Callable<Integer> {
           Locale.ROOT,
           "  %d. %-24s %6.2f%%%n",
           i + 1,
-          names.get(top[i]),
+          words.get(top[i]),
           100 * p.probabilities()[top[i]]);
     }
   }

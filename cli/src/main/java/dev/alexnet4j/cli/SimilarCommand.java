@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,8 +44,8 @@ final class SimilarCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--checkpoint", required = true, paramLabel = "FILE", description = "Checkpoint.")
-  Path checkpoint;
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  ModelSource source;
 
   @Option(
       names = "--query",
@@ -105,12 +106,11 @@ final class SimilarCommand implements Callable<Integer> {
     if (k < 1 || (evaluate != null && evaluate < 1)) {
       throw new UserError("--k and --evaluate must be at least 1");
     }
-    TrainedModel trained = TrainedModel.load(checkpoint);
-    Config config =
-        options.loadOver(
-            trained.trainingConfig(), Map.of("alexnet4j.augment.eval.views", "center"));
+    TrainedModel loaded = source.load();
+    Config config = loaded.config(options, Map.of("alexnet4j.augment.eval.views", "center"));
     PrintWriter out = spec.commandLine().getOut();
     try (Session session = Session.open(config)) {
+      TrainedModel trained = loaded.bind(session);
       ImageDataset images = ImageFolders.open(gallery, config, "--gallery");
       FeatureFiles.Saved saved = galleryFeatures(trained, session, images, config);
       NearestNeighbours search = new NearestNeighbours(saved.features());
@@ -165,7 +165,7 @@ final class SimilarCommand implements Callable<Integer> {
                   images));
         }
       }
-      Path file = png != null ? png : RunFolder.of(checkpoint).pictures().resolve("similar.png");
+      Path file = png != null ? png : RunFolder.of(source.file()).pictures().resolve("similar.png");
       Pictures.writePng(ContactSheet.draw(rows, TILE), file);
       out.println("contact sheet: " + file);
     }

@@ -5,6 +5,8 @@ import com.typesafe.config.ConfigValueFactory;
 import dev.alexnet4j.api.checkpoint.Checkpoint;
 import dev.alexnet4j.api.checkpoint.CheckpointFile;
 import dev.alexnet4j.api.checkpoint.CheckpointStore;
+import dev.alexnet4j.api.checkpoint.NpyArray;
+import dev.alexnet4j.api.checkpoint.Npz;
 import dev.alexnet4j.api.distributed.Collective;
 import dev.alexnet4j.api.distributed.Collectives;
 import dev.alexnet4j.api.train.EpochReport;
@@ -23,6 +25,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -125,8 +128,31 @@ final class TrainCommand implements Callable<Integer> {
       description = "Continue from CHECKPOINT, or from the run folder's latest when none is given.")
   String resume;
 
+  @Option(
+      names = "--init-weights",
+      paramLabel = "FILE.npz",
+      description =
+          "Fine-tune: start from these weights (a NumPy .npz, one array per parameter) instead of"
+              + " random ones; every parameter must be there with its shape, or nothing is loaded."
+              + " Not with --resume.")
+  Path initWeights;
+
   @Override
   public Integer call() throws Exception {
+    if (initWeights != null && resume != null) {
+      throw new UserError(
+          "--init-weights and --resume do not go together: --resume continues a run from its"
+              + " checkpoint (weights, momentum, step), which would replace the initial weights;"
+              + " give --init-weights to start a new run from them, or --resume alone");
+    }
+    // Read (and checked to be an .npz of float arrays) before anything else is done.
+    Map<String, NpyArray> initial = null;
+    if (initWeights != null) {
+      if (!Files.isRegularFile(initWeights)) {
+        throw new UserError("--init-weights " + initWeights.toAbsolutePath() + " does not exist");
+      }
+      initial = Npz.read(initWeights);
+    }
     Map<String, Object> typed = new LinkedHashMap<>();
     if (devices != null) {
       typed.put("alexnet4j.devices", Arrays.stream(devices).boxed().toList());
@@ -194,6 +220,13 @@ final class TrainCommand implements Callable<Integer> {
         // Every rank reads the checkpoint (the run folder must be shared, or copied, across
         // machines): the position and schedule are each rank's own; the weights are rank 0's.
         resumed.ifPresent(trainer::resume);
+        if (initial != null) {
+          // Before step 0 and before the run folder is made: a mismatch leaves nothing behind.
+          // The momentum starts at zero, as for random weights.
+          TrainedModel.requireFitsShapes(
+              initWeights, Checkpoint.shapes(initial), Checkpoint.shapes(network.parameters()));
+          network.restore(initial, network.velocities());
+        }
         RunFolder.Made made = null;
         if (root) {
           // Only rank 0 writes: the other ranks of a job read the same data and write nothing.
@@ -216,6 +249,9 @@ final class TrainCommand implements Callable<Integer> {
                   : "");
           resumed.ifPresent(
               c -> console.printf("resumed at epoch %d, step %d%n", c.epoch(), c.step()));
+          if (initWeights != null) {
+            console.println("initial weights from " + initWeights);
+          }
           CheckpointStore store =
               new CheckpointStore(run.checkpoints(), settings.keepLastCheckpoints());
           trainer.checkpointTo(store, session.renderedConfig());

@@ -104,7 +104,9 @@ class NcclCollectiveEmulatedTest {
             .matcher(run.launcherOutput())
             .find(),
         "no watchdog message naming rank 0 and the operation:\n" + run.describe());
-    assertTrue(run.launcherOutput().contains("MPI_ABORT was invoked"), run::describe);
+    // The job ended through MPI_Abort: the exit status asserted above is the abort code. Not
+    // Open MPI's "MPI_ABORT was invoked" banner: under load its help system sometimes fails to
+    // print it ("ORTE_ERROR_LOG: Data unpack had inadequate space"), which is not our failure.
     System.out.printf(
         "emulated nccl, rank 1 hung: job ended %d ms later (%d ms from launch)%n",
         afterHang, end - start);

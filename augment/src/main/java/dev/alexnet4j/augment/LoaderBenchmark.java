@@ -27,7 +27,9 @@ import javax.imageio.stream.ImageOutputStream;
  * floor of the cost.
  *
  * <p>Arguments (all optional): {@code --images N} per set (default 512), {@code --seconds S} per
- * measurement (default 10), {@code --batch B} (default 128), {@code --workers 1,2}.
+ * measurement (default 10), {@code --batch B} (default 128), {@code --workers 1,2}, {@code --data
+ * DIR}: measure that image folder ({@code class/image} files, e.g. what {@code prepare} wrote)
+ * instead of generated sets.
  */
 public final class LoaderBenchmark {
   private static final int GRAIN = 64;
@@ -42,6 +44,7 @@ public final class LoaderBenchmark {
     double seconds = 10;
     int batch = 128;
     List<Integer> workers = List.of(1, 2);
+    Path folder = null;
     for (int i = 0; i < args.length; i += 2) {
       String value = i + 1 < args.length ? args[i + 1] : "";
       switch (args[i]) {
@@ -49,54 +52,63 @@ public final class LoaderBenchmark {
         case "--seconds" -> seconds = Double.parseDouble(value);
         case "--batch" -> batch = Integer.parseInt(value);
         case "--workers" -> workers = Stream.of(value.split(",")).map(Integer::valueOf).toList();
+        case "--data" -> folder = Path.of(value);
         default ->
             throw new IllegalArgumentException(
                 "unknown argument "
                     + args[i]
-                    + " (known: --images, --seconds, --batch, --workers)");
+                    + " (known: --images, --seconds, --batch, --workers, --data)");
       }
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "loader benchmark: %s, %.0f s per measurement, batch %d, %d cores%n",
+        folder == null ? images + " generated images per set" : folder,
+        seconds,
+        batch,
+        Runtime.getRuntime().availableProcessors());
+    if (folder != null) {
+      measureSet(folder.toString(), ImageFolderDataset.scan(folder), seconds, batch, workers);
+      return;
     }
     Path dir = Files.createTempDirectory("alexnet4j-loader-bench");
     try {
-      System.out.printf(
-          Locale.ROOT,
-          "loader benchmark: %d images per set, %.0f s per measurement, batch %d, %d cores%n",
-          images,
-          seconds,
-          batch,
-          Runtime.getRuntime().availableProcessors());
-      List<Result> results = new ArrayList<>();
       for (int[] size : new int[][] {{256, 256}, {500, 375}}) {
         String name = size[0] + "x" + size[1];
         Path root = dir.resolve(name);
         long bytes = generate(root, images, size[0], size[1]);
         System.out.printf(
             Locale.ROOT, "%s: %d JPEGs, mean %.1f kB%n", name, images, bytes / 1024.0 / images);
-        ImageFolderDataset data = ImageFolderDataset.scan(root);
-        System.out.printf(
-            Locale.ROOT,
-            "%s: decode only, 1 thread: %.0f images/s%n",
-            name,
-            decodeRate(data, seconds));
-        AugmentSettings base = AugmentSettings.from(ConfigFactory.defaultReference());
-        DatasetStatistics stats =
-            StatisticsCalculator.compute(data, base.preprocess(), base.statistics(), 2);
-        for (int w : workers) {
-          Result r = measure(name, data, stats, base.withWorkers(w), batch, seconds);
-          results.add(r);
-          System.out.printf(
-              Locale.ROOT,
-              "%s: loader, %d worker%s: %.0f images/s (%d images)%n",
-              name,
-              w,
-              w == 1 ? "" : "s",
-              r.imagesPerSecond(),
-              r.images());
-        }
+        measureSet(name, ImageFolderDataset.scan(root), seconds, batch, workers);
       }
     } finally {
       deleteTree(dir);
     }
+  }
+
+  /** Plain decoding on one thread, then the training loader with each worker count. */
+  private static List<Result> measureSet(
+      String name, ImageFolderDataset data, double seconds, int batch, List<Integer> workers)
+      throws IOException {
+    System.out.printf(
+        Locale.ROOT, "%s: decode only, 1 thread: %.0f images/s%n", name, decodeRate(data, seconds));
+    AugmentSettings base = AugmentSettings.from(ConfigFactory.defaultReference());
+    DatasetStatistics stats =
+        StatisticsCalculator.compute(data, base.preprocess(), base.statistics(), 2);
+    List<Result> results = new ArrayList<>();
+    for (int w : workers) {
+      Result r = measure(name, data, stats, base.withWorkers(w), batch, seconds);
+      results.add(r);
+      System.out.printf(
+          Locale.ROOT,
+          "%s: loader, %d worker%s: %.0f images/s (%d images)%n",
+          name,
+          w,
+          w == 1 ? "" : "s",
+          r.imagesPerSecond(),
+          r.images());
+    }
+    return results;
   }
 
   /**

@@ -82,6 +82,21 @@ final class BenchCommand implements Callable<Integer> {
   boolean loader;
 
   @Option(
+      names = "--loader-data",
+      paramLabel = "DIR",
+      description =
+          "With --loader: measure this image folder (class/image files, e.g. prepare's"
+              + " DEST/train) instead of generated JPEGs.")
+  Path loaderData;
+
+  @Option(
+      names = "--loader-seconds",
+      defaultValue = "10",
+      paramLabel = "S",
+      description = "With --loader: seconds per measurement (default 10).")
+  double loaderSeconds;
+
+  @Option(
       names = "--devices",
       split = ",",
       paramLabel = "N",
@@ -120,8 +135,20 @@ final class BenchCommand implements Callable<Integer> {
           "--warmup >= 0, --iterations >= 1, --memory-steps >= 0 and batch sizes >= 1, please");
     }
     PrintWriter out = spec.commandLine().getOut();
+    if (loaderData != null && !loader) {
+      throw new UserError("--loader-data measures the loader: add --loader");
+    }
     if (loader) {
-      LoaderBenchmark.main(new String[] {"--batch", Integer.toString(batch)});
+      List<String> args =
+          new ArrayList<>(
+              List.of("--batch", Integer.toString(batch), "--seconds", "" + loaderSeconds));
+      if (loaderData != null) {
+        if (!Files.isDirectory(loaderData)) {
+          throw new UserError(loaderData + ": not a folder of class/image files");
+        }
+        args.addAll(List.of("--data", loaderData.toString()));
+      }
+      LoaderBenchmark.main(args.toArray(String[]::new));
       return 0;
     }
     Map<String, Object> typed = new LinkedHashMap<>();

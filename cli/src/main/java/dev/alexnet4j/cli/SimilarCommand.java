@@ -112,7 +112,14 @@ final class SimilarCommand implements Callable<Integer> {
     try (Session session = Session.open(config)) {
       TrainedModel trained = loaded.bind(session);
       ImageDataset images = ImageFolders.open(gallery, config, "--gallery");
-      FeatureFiles.Saved saved = galleryFeatures(trained, session, images, config);
+      // Class names as shown, with synset words where a synset list is found (ClassWords); the
+      // search itself goes by labels.
+      FeatureFiles.Saved found = galleryFeatures(trained, session, images, config);
+      FeatureFiles.Saved saved =
+          new FeatureFiles.Saved(
+              found.features(),
+              found.paths(),
+              ClassWords.describe(found.classNames(), ClassWords.folders(source.file(), config)));
       NearestNeighbours search = new NearestNeighbours(saved.features());
       List<List<ContactSheet.Tile>> rows = new ArrayList<>();
       if (evaluate != null) {

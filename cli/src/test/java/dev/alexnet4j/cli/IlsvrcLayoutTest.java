@@ -93,5 +93,25 @@ class IlsvrcLayoutTest {
     assertTrue(
         predict.out().contains("red crimson red") && predict.out().contains("blue cobalt blue"),
         predict.out());
+
+    // The nearest-neighbour listing and its contact sheet name classes the same way.
+    CliFixture.Run similar =
+        CliFixture.run(
+            "similar",
+            "--checkpoint",
+            checkpoint.toString(),
+            "--gallery",
+            dest.resolve("val").toString(),
+            "--layer",
+            "pool1",
+            "--k",
+            "2",
+            "--evaluate",
+            "4",
+            "--png",
+            tmp.resolve("similar.png").toString());
+    assertEquals(0, similar.exitCode(), similar.err() + similar.out());
+    assertTrue(similar.out().contains("crimson red"), similar.out());
+    assertTrue(Files.isRegularFile(tmp.resolve("similar.png")));
   }
 }

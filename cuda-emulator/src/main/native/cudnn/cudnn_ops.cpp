@@ -132,6 +132,30 @@ extern "C" EMU_EXPORT cudnnStatus_t cudnnLRNCrossChannelForward(cudnnHandle_t ha
   return CUDNN_STATUS_SUCCESS;
 }
 
+// The arguments of a backward pass whose y, dy, x and dx all have x's dimensions (LRN,
+// activations): descriptors live and matching, scalars on the host, data usable by the handle's
+// device for the bytes each tensor spans.
+static cudnnStatus_t same_shape_backward_args(
+    const char* fn, const Call& call, cudnnTensorDescriptor_t yDesc, const void* y,
+    cudnnTensorDescriptor_t dyDesc, const void* dy, cudnnTensorDescriptor_t xDesc, const void* x,
+    cudnnTensorDescriptor_t dxDesc, const void* dx, const void* alpha, const void* beta,
+    const emu_cudnn_tensor** yd, const emu_cudnn_tensor** dyd, const emu_cudnn_tensor** xd,
+    const emu_cudnn_tensor** dxd, float* a, float* b) {
+  EMU_CUDNN_TRY(tensor_arg(fn, "yDesc", yDesc, yd));
+  EMU_CUDNN_TRY(tensor_arg(fn, "dyDesc", dyDesc, dyd));
+  EMU_CUDNN_TRY(tensor_arg(fn, "xDesc", xDesc, xd));
+  EMU_CUDNN_TRY(tensor_arg(fn, "dxDesc", dxDesc, dxd));
+  EMU_CUDNN_TRY(need_same_dims(fn, "xDesc", *xd, "yDesc", *yd));
+  EMU_CUDNN_TRY(need_same_dims(fn, "yDesc", *yd, "dyDesc", *dyd));
+  EMU_CUDNN_TRY(need_same_dims(fn, "xDesc", *xd, "dxDesc", *dxd));
+  EMU_CUDNN_TRY(scalars(call, alpha, beta, a, b));
+  EMU_CUDNN_TRY(tensor_data(call, "y", *yd, y));
+  EMU_CUDNN_TRY(tensor_data(call, "dy", *dyd, dy));
+  EMU_CUDNN_TRY(tensor_data(call, "x", *xd, x));
+  EMU_CUDNN_TRY(tensor_data(call, "dx", *dxd, dx));
+  return CUDNN_STATUS_SUCCESS;
+}
+
 // dx_i = dy_i s_i^-beta - (2 alpha beta / n) x_i sum over the c whose window holds i of dy_c y_c / s_c
 extern "C" EMU_EXPORT cudnnStatus_t cudnnLRNCrossChannelBackward(
     cudnnHandle_t handle, cudnnLRNDescriptor_t normDesc, cudnnLRNMode_t lrnMode, const void* alpha,
@@ -143,19 +167,9 @@ extern "C" EMU_EXPORT cudnnStatus_t cudnnLRNCrossChannelBackward(
   EMU_CUDNN_TRY(begin(fn, handle, &call));
   EMU_CUDNN_TRY(lrn_arg(fn, normDesc, lrnMode));
   const emu_cudnn_tensor *yd, *dyd, *xd, *dxd;
-  EMU_CUDNN_TRY(tensor_arg(fn, "yDesc", yDesc, &yd));
-  EMU_CUDNN_TRY(tensor_arg(fn, "dyDesc", dyDesc, &dyd));
-  EMU_CUDNN_TRY(tensor_arg(fn, "xDesc", xDesc, &xd));
-  EMU_CUDNN_TRY(tensor_arg(fn, "dxDesc", dxDesc, &dxd));
-  EMU_CUDNN_TRY(need_same_dims(fn, "xDesc", xd, "yDesc", yd));
-  EMU_CUDNN_TRY(need_same_dims(fn, "yDesc", yd, "dyDesc", dyd));
-  EMU_CUDNN_TRY(need_same_dims(fn, "xDesc", xd, "dxDesc", dxd));
   float a, b;
-  EMU_CUDNN_TRY(scalars(call, alpha, beta, &a, &b));
-  EMU_CUDNN_TRY(tensor_data(call, "y", yd, y));
-  EMU_CUDNN_TRY(tensor_data(call, "dy", dyd, dy));
-  EMU_CUDNN_TRY(tensor_data(call, "x", xd, x));
-  EMU_CUDNN_TRY(tensor_data(call, "dx", dxd, dx));
+  EMU_CUDNN_TRY(same_shape_backward_args(fn, call, yDesc, y, dyDesc, dy, xDesc, x, dxDesc, dx,
+                                         alpha, beta, &yd, &dyd, &xd, &dxd, &a, &b));
   const emu_cudnn_lrn* p = normDesc;
   const float* xp = (const float*)x;
   const float* yp = (const float*)y;
@@ -467,19 +481,9 @@ extern "C" EMU_EXPORT cudnnStatus_t cudnnActivationBackward(cudnnHandle_t handle
   EMU_CUDNN_TRY(begin(fn, handle, &call));
   EMU_CUDNN_TRY(activation_arg(fn, activationDesc));
   const emu_cudnn_tensor *yd, *dyd, *xd, *dxd;
-  EMU_CUDNN_TRY(tensor_arg(fn, "yDesc", yDesc, &yd));
-  EMU_CUDNN_TRY(tensor_arg(fn, "dyDesc", dyDesc, &dyd));
-  EMU_CUDNN_TRY(tensor_arg(fn, "xDesc", xDesc, &xd));
-  EMU_CUDNN_TRY(tensor_arg(fn, "dxDesc", dxDesc, &dxd));
-  EMU_CUDNN_TRY(need_same_dims(fn, "xDesc", xd, "yDesc", yd));
-  EMU_CUDNN_TRY(need_same_dims(fn, "yDesc", yd, "dyDesc", dyd));
-  EMU_CUDNN_TRY(need_same_dims(fn, "xDesc", xd, "dxDesc", dxd));
   float a, b;
-  EMU_CUDNN_TRY(scalars(call, alpha, beta, &a, &b));
-  EMU_CUDNN_TRY(tensor_data(call, "y", yd, y));
-  EMU_CUDNN_TRY(tensor_data(call, "dy", dyd, dy));
-  EMU_CUDNN_TRY(tensor_data(call, "x", xd, x));
-  EMU_CUDNN_TRY(tensor_data(call, "dx", dxd, dx));
+  EMU_CUDNN_TRY(same_shape_backward_args(fn, call, yDesc, y, dyDesc, dy, xDesc, x, dxDesc, dx,
+                                         alpha, beta, &yd, &dyd, &xd, &dxd, &a, &b));
   const float* xp = (const float*)x;
   const float* yp = (const float*)y;
   const float* dyp = (const float*)dy;

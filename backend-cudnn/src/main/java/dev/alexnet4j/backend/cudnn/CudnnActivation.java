@@ -9,17 +9,19 @@ import jcuda.jcudnn.cudnnActivationMode;
 import jcuda.jcudnn.cudnnTensorDescriptor;
 
 /**
- * An {@link Activation}: tanh, sigmoid and ELU through {@code cudnnActivationForward/Backward}
- * (modes {@code CUDNN_ACTIVATION_TANH}, {@code _SIGMOID}, {@code _ELU} with alpha as coef, NaN
- * propagated); exp, which cuDNN lacks, with this backend's {@code exp_f32} kernel forward and
- * {@code multiply_f32} backward (dx = dy y). Any shape.
+ * An elementwise function: ReLU ({@link #relu}) and the {@link Activation}s tanh, sigmoid and ELU
+ * through {@code cudnnActivationForward/Backward} (modes {@code CUDNN_ACTIVATION_RELU}, {@code
+ * _TANH}, {@code _SIGMOID}, {@code _ELU} with alpha as coef, NaN propagated); exp, which cuDNN
+ * lacks, with this backend's {@code exp_f32} kernel forward and {@code multiply_f32} backward (dx =
+ * dy y). Any shape.
  */
 final class CudnnActivation implements ElementwisePlan {
+  private static final int NO_MODE = -1;
+
   private final CudaDevice device;
   private final CudnnCalls cudnn;
   private final CallSite site;
   private final Shape shape;
-  private final Activation function;
   private final PlanResources resources;
   private final int size;
   private cudnnTensorDescriptor desc;
@@ -30,19 +32,34 @@ final class CudnnActivation implements ElementwisePlan {
   private boolean closed;
 
   CudnnActivation(CudaDevice device, Shape shape, Activation function) {
+    this(
+        device,
+        shape,
+        function.toString(),
+        function.function() == Activation.Function.EXP ? NO_MODE : mode(function),
+        function.alpha());
+  }
+
+  /** ReLU, the paper's nonlinearity. */
+  static CudnnActivation relu(CudaDevice device, Shape shape) {
+    return new CudnnActivation(
+        device, shape, "relu", cudnnActivationMode.CUDNN_ACTIVATION_RELU, 0.0);
+  }
+
+  /** {@code mode} a {@code cudnnActivationMode}, or {@link #NO_MODE} for exp (kernels). */
+  private CudnnActivation(CudaDevice device, Shape shape, String name, int mode, double coef) {
     this.device = device;
     this.cudnn = device.calls().cudnn();
     this.shape = shape;
-    this.function = function;
     this.size = Math.toIntExact(shape.size());
-    this.site = new CallSite(device.device().toString(), "cudnn " + function + " " + shape);
+    this.site = new CallSite(device.device().toString(), "cudnn " + name + " " + shape);
     this.resources = new PlanResources(device, site);
     try {
       device.run(
           () -> {
-            if (function.function() != Activation.Function.EXP) {
+            if (mode != NO_MODE) {
               desc = resources.tensor(shape);
-              activation = resources.activation(mode(function), function.alpha());
+              activation = resources.activation(mode, coef);
             }
             output = CudnnTensor.borrowing(resources.floats(shape.size()), shape, device);
             inputGrad = CudnnTensor.borrowing(resources.floats(shape.size()), shape, device);

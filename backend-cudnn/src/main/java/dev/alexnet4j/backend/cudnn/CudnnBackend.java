@@ -390,7 +390,7 @@ public final class CudnnBackend implements Backend {
   @Override
   public ElementwisePlan relu(Device device, Shape input) {
     CudaDevice gpu = gpu(device, "relu");
-    return track(gpu, new CudnnRelu(gpu, input));
+    return track(gpu, CudnnActivation.relu(gpu, input));
   }
 
   @Override

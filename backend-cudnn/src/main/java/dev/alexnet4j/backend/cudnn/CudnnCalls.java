@@ -518,11 +518,6 @@ class CudnnCalls {
             h, pool, Scalars.ONE, yDesc, y, yDesc, dy, xDesc, x, Scalars.ZERO, xDesc, dx));
   }
 
-  cudnnActivationDescriptor createReluDescriptor(CallSite at) {
-    return createActivationDescriptor(
-        at, jcuda.jcudnn.cudnnActivationMode.CUDNN_ACTIVATION_RELU, 0.0);
-  }
-
   /**
    * An activation descriptor of {@code mode} (a {@code cudnnActivationMode}) with {@code coef}
    * (ELU's alpha, clipped ReLU's ceiling; ignored by the others).

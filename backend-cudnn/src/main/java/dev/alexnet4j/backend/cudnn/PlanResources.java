@@ -81,12 +81,6 @@ final class PlanResources implements AutoCloseable {
     return d;
   }
 
-  cudnnActivationDescriptor relu() {
-    cudnnActivationDescriptor d = calls.cudnn().createReluDescriptor(site);
-    releases.push(() -> calls.cudnn().destroyActivationDescriptor(site, d));
-    return d;
-  }
-
   /** An activation descriptor of a {@code cudnnActivationMode} with its coefficient. */
   cudnnActivationDescriptor activation(int mode, double coef) {
     cudnnActivationDescriptor d = calls.cudnn().createActivationDescriptor(site, mode, coef);

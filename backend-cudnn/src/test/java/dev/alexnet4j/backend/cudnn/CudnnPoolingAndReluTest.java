@@ -80,7 +80,10 @@ class CudnnPoolingAndReluTest {
   @Test
   void reluOnAnyShapeDescribesItAsNchwAndReleasesEverything() {
     Shape fc = Shape.of(4, 4096);
-    CudnnRelu plan = new CudnnRelu(device, fc);
+    CudnnActivation plan = CudnnActivation.relu(device, fc);
+    verify(calls.cudnn())
+        .createActivationDescriptor(
+            any(), eq(jcuda.jcudnn.cudnnActivationMode.CUDNN_ACTIVATION_RELU), eq(0.0));
     verify(calls.cudnn())
         .setTensor4d(any(), any(), eq(4), eq(4096), eq(1), eq(1), eq(4096), eq(1), eq(1), eq(1));
     CudnnTensor x = CudnnTensor.borrowing(new Pointer(), fc, device);

@@ -3,6 +3,7 @@ package dev.alexnet4j.backend.cudnn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyBoolean;
+import static org.mockito.ArgumentMatchers.anyDouble;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
@@ -69,7 +70,7 @@ final class MockCuda {
         .thenAnswer(i -> track(new cudnnConvolutionDescriptor()));
     when(calls.cudnn().createPoolingDescriptor(any()))
         .thenAnswer(i -> track(new cudnnPoolingDescriptor()));
-    when(calls.cudnn().createReluDescriptor(any()))
+    when(calls.cudnn().createActivationDescriptor(any(), anyInt(), anyDouble()))
         .thenAnswer(i -> track(new cudnnActivationDescriptor()));
     when(calls.cudnn().createLrnDescriptor(any())).thenAnswer(i -> track(new cudnnLRNDescriptor()));
     when(calls.runtime().malloc(any(), anyLong()))

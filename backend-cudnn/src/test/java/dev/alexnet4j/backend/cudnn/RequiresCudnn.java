@@ -11,9 +11,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * Runs a test class only where the cuDNN backend can run: the skip is decided by the provider's
  * real availability check ({@link CudnnAvailableCondition}), and the skip message says what is
- * missing. Never a hand-set {@code @Disabled}. Tagged {@code gpu}: the build runs these classes in
- * their own Surefire execution on the emulated CUDA stack, in GPU-required mode, and fails a class
- * that leaves anything alive on the emulated devices.
+ * missing. Never a hand-set disabling annotation. Tagged {@code gpu}: the build runs these classes
+ * in their own Surefire execution on the emulated CUDA stack, in GPU-required mode, and fails a
+ * class that leaves anything alive on the emulated devices.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -4,20 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.alexnet4j.cli.CliFixture.Run;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.jar.JarEntry;
-import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -27,18 +19,20 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The example project examples/custom-layer as a stranger uses it: its sources compiled against
- * this build's own classes (javac, no Maven and no network inside the test), jarred with its
- * reference.conf, and loaded by the command line as a plug-in: {@code --plugins} for train, the
- * plug-in folder for eval, {@code ALEXNET4J_PLUGINS} for predict, on the checkpoint trained with
- * the user's layer; without it, one line says where the jar goes.
+ * examples/custom-layer as a stranger uses it. Maven built it (invoker, before this test) from its
+ * own pom against this build's artifacts installed into a repository of their own, and ran its Java
+ * entry point; here its jar is loaded by the command line as a plug-in: {@code --plugins} for
+ * train, the plug-in folder for eval, {@code ALEXNET4J_PLUGINS} for predict, on the checkpoint
+ * trained with the user's layer; without it, one line says where the jar goes.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class CustomLayerPluginTest {
-  static final Path EXAMPLE =
-      Path.of("").toAbsolutePath().getParent().resolve("examples").resolve("custom-layer");
+class CustomLayerExampleTest {
+  private static final String VERSION = "0.1.0-SNAPSHOT";
 
+  private final Path builds = Path.of(System.getProperty("alexnet4j-examples.builds"));
+  private final Path repo = Path.of(System.getProperty("alexnet4j-examples.repo"));
+  private final Path example = builds.resolve("custom-layer");
   private Path dir;
   private Path jar;
   private Path pluginFolder;
@@ -48,47 +42,46 @@ class CustomLayerPluginTest {
   private Path runFolder;
 
   @BeforeAll
-  void buildThePlugin(@TempDir Path tempDir) throws IOException {
+  void takeTheExamplesJar(@TempDir Path tempDir) throws IOException {
+    Path built = example.resolve("target/custom-layer-1.0.jar");
+    assertTrue(
+        Files.isRegularFile(built),
+        "the example's Maven build left no " + built + "; see " + example.resolve("build.log"));
     dir = tempDir;
     pluginFolder = Files.createDirectories(dir.resolve("plugins"));
     noFolder = dir.resolve("no-plugins");
-    jar = pluginFolder.resolve("custom-layer-1.0.jar");
-    buildJar(EXAMPLE, dir.resolve("classes"), jar);
+    jar = Files.copy(built, pluginFolder.resolve(built.getFileName()));
     data = CliFixture.imageFolders(dir.resolve("data"));
-    config = EXAMPLE.resolve("tanh.conf");
+    config = example.resolve("tanh.conf");
     runFolder = dir.resolve("run");
   }
 
-  /** javac over the example's sources with this JVM's class path, then a jar with its resources. */
-  static void buildJar(Path project, Path classes, Path jar) throws IOException {
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    List<String> args = new ArrayList<>();
-    args.addAll(
-        List.of(
-            "--release",
-            "17",
-            "-classpath",
-            System.getProperty("java.class.path"),
-            "-d",
-            classes.toString()));
-    try (Stream<Path> sources = Files.walk(project.resolve("src/main/java"))) {
-      sources.filter(p -> p.toString().endsWith(".java")).forEach(p -> args.add(p.toString()));
+  @Test
+  @Order(0)
+  void theExampleWasBuiltAgainstTheInstalledArtifactsAndRanFromJava() throws IOException {
+    for (String module : new String[] {"api", "backend-nd4j", "bom"}) {
+      Path installed = repo.resolve("dev/alexnet4j/alexnet4j-" + module + "/" + VERSION);
+      assertTrue(Files.isDirectory(installed), "not installed for the example: " + installed);
     }
-    ByteArrayOutputStream log = new ByteArrayOutputStream();
-    int code = javac.run(null, OutputStream.nullOutputStream(), log, args.toArray(String[]::new));
-    assertEquals(0, code, "javac of " + project + ": " + log);
-    Path resources = project.resolve("src/main/resources");
-    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-      for (Path root : List.of(classes, resources)) {
-        try (Stream<Path> files = Files.walk(root)) {
-          for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
-            out.putNextEntry(new JarEntry(root.relativize(file).toString().replace('\\', '/')));
-            Files.copy(file, out);
-            out.closeEntry();
-          }
-        }
-      }
+    String log = Files.readString(example.resolve("build.log"));
+    assertTrue(log.contains("BUILD SUCCESS"), log);
+    // TanhFromJava's two lines: tanh at -2, -0.5, 0, 1 and its derivative 1 - tanh^2 there.
+    double[] x = {-2, -0.5, 0, 1};
+    double[] y = printed(log, "tanh(x)   = ");
+    double[] dx = printed(log, "1 - y^2   = ");
+    for (int i = 0; i < x.length; i++) {
+      double t = Math.tanh(x[i]);
+      assertEquals(t, y[i], 1e-6, "tanh(" + x[i] + ")");
+      assertEquals(1 - t * t, dx[i], 1e-6, "tanh'(" + x[i] + ")");
     }
+  }
+
+  /** The numbers of the line {@code label[a, b, ...]} in {@code log}. */
+  private static double[] printed(String log, String label) {
+    int at = log.indexOf(label);
+    assertTrue(at >= 0, "no line '" + label + "' in the example's output: " + log);
+    String list = log.substring(log.indexOf('[', at) + 1, log.indexOf(']', at));
+    return Stream.of(list.split(",")).mapToDouble(v -> Double.parseDouble(v.strip())).toArray();
   }
 
   private static Run run(Path folder, String environment, String... args) {
@@ -189,24 +182,5 @@ class CustomLayerPluginTest {
     Run r = run(noFolder, null, "info", "--plugins", jar.toString(), "--config", config.toString());
     assertOk(r);
     assertTrue(r.out().contains("tanh1"), r.out());
-  }
-
-  @Test
-  void aMissingPluginIsOneLine() {
-    Run r = run(noFolder, null, "--plugins", dir.resolve("missing.jar").toString(), "info");
-    assertEquals(Main.USER_ERROR, r.exitCode(), r.err());
-    assertTrue(r.err().contains("--plugins: no such jar or folder: "), r.err());
-    Run env = run(noFolder, dir.resolve("gone").toString(), "info");
-    assertEquals(Main.USER_ERROR, env.exitCode(), env.err());
-    assertTrue(env.err().contains("ALEXNET4J_PLUGINS: no such jar or folder: "), env.err());
-  }
-
-  @Test
-  void pluginsOptionsAreTakenOutOfTheCommandLine() {
-    String[] args = {
-      "--plugins", "a.jar", "train", "--plugins=b.jar", "--epochs", "1", "--", "--plugins"
-    };
-    assertEquals(List.of("a.jar", "b.jar"), Plugins.optionValues(args));
-    assertEquals(List.of("train", "--epochs", "1", "--", "--plugins"), Plugins.withoutOption(args));
   }
 }

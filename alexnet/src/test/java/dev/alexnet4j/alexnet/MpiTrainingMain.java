@@ -31,7 +31,9 @@ public final class MpiTrainingMain {
     NetworkSpec spec = injector.getInstance(NetworkParser.class).parse();
     TrainingSettings settings = TrainingSettings.from(config);
     try (Collective mpi =
-            Collectives.discover(MpiTrainingMain.class.getClassLoader()).open("mpi", config);
+            Collectives.discover(MpiTrainingMain.class.getClassLoader())
+                .select("mpi")
+                .open(config);
         Backend backend = injector.getInstance(Backend.class)) {
       int share = RankTraining.BATCH / mpi.size();
       // Every rank starts from other weights: rank 0's must reach them by broadcast.

@@ -16,7 +16,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import dev.alexnet4j.api.backend.BackendProvider;
-import dev.alexnet4j.api.config.BackendRegistry;
+import dev.alexnet4j.api.config.Backends;
 import dev.alexnet4j.api.config.ConfigValidator;
 import dev.alexnet4j.api.config.ConfigurationException;
 import dev.alexnet4j.api.config.CoreModule;
@@ -127,7 +127,7 @@ public final class Alexnet4j {
     // The list's form fails here; whether each device exists is known once the backend is built
     // (DeviceSettings.resolve).
     DeviceSettings.from(config);
-    BackendProvider backend = BackendRegistry.discover(loader).select(settings.backend());
+    BackendProvider backend = Backends.discover(loader).select(config);
     List<Module> modules = new ArrayList<>();
     List<String> names = new ArrayList<>();
     modules.add(new CoreModule(config, settings));

@@ -207,7 +207,7 @@ final class BenchCommand implements Callable<Integer> {
   private void benchParallel(
       PrintWriter out, Config config, Session session, TrainingSettings settings) {
     List<Device> chosen = DeviceSettings.from(config).resolve(session.backend.devices());
-    ParallelMode mode = ParallelMode.from(config);
+    ParallelMode mode = session.parallel;
     SplitStepBench.Settings timing =
         new SplitStepBench.Settings(
             session.network,
@@ -254,7 +254,7 @@ final class BenchCommand implements Callable<Integer> {
               + "\"waiting_fraction\":{%s}%s}%n",
           modelName,
           session.backend.name(),
-          mode.configName(),
+          mode.name(),
           chosen,
           batch,
           r.imagesPerSecond(),
@@ -267,7 +267,7 @@ final class BenchCommand implements Callable<Integer> {
         "%s on %s, %s-parallel over %s, batch %d, %d timed steps after warm-up%n",
         modelName,
         session.backend.name(),
-        mode.configName(),
+        mode.name(),
         chosen,
         batch,
         iterations);

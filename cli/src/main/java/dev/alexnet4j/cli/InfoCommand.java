@@ -3,8 +3,9 @@ package dev.alexnet4j.cli;
 import com.typesafe.config.Config;
 import dev.alexnet4j.api.backend.Availability;
 import dev.alexnet4j.api.backend.BackendProvider;
-import dev.alexnet4j.api.config.BackendRegistry;
+import dev.alexnet4j.api.config.Backends;
 import dev.alexnet4j.api.config.ConfigurationException;
+import dev.alexnet4j.api.config.PluginRegistry;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -33,9 +34,9 @@ final class InfoCommand implements Callable<Integer> {
     String selected = config.getString("alexnet4j.backend");
     out.println();
     out.println("backends:");
-    BackendRegistry registry =
-        BackendRegistry.discover(Thread.currentThread().getContextClassLoader());
-    for (BackendProvider p : registry.providers()) {
+    PluginRegistry<BackendProvider> registry =
+        Backends.discover(Thread.currentThread().getContextClassLoader());
+    for (BackendProvider p : registry.plugins()) {
       Availability a = p.availability();
       out.printf(
           "  %-8s %s%s%n",

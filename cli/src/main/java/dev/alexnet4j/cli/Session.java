@@ -5,6 +5,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigRenderOptions;
 import dev.alexnet4j.alexnet.parallel.ParallelMode;
+import dev.alexnet4j.alexnet.parallel.ParallelModes;
 import dev.alexnet4j.alexnet.parallel.StageObserver;
 import dev.alexnet4j.api.Alexnet4j;
 import dev.alexnet4j.api.backend.Backend;
@@ -27,19 +28,31 @@ final class Session implements AutoCloseable {
   final AugmentSettings augment;
   final long seed;
 
-  private Session(Config config, Backend backend, NetworkSpec network, AugmentSettings augment) {
+  /** How several devices share the work ({@code alexnet4j.parallel}). */
+  final ParallelMode parallel;
+
+  private Session(
+      Config config,
+      Backend backend,
+      NetworkSpec network,
+      AugmentSettings augment,
+      ParallelMode parallel) {
     this.config = config;
     this.backend = backend;
     this.network = network;
     this.augment = augment;
     this.seed = config.getLong("alexnet4j.seed");
+    this.parallel = parallel;
   }
 
   static Session open(Config config) {
+    // Chosen before the backend is built, so that an unknown name fails at once, as an unknown
+    // backend does.
+    ParallelMode parallel = ParallelModes.from(config);
     Injector injector = Alexnet4j.createInjector(config);
     NetworkSpec network = injector.getInstance(NetworkParser.class).parse();
     AugmentSettings augment = AugmentSettings.from(config);
-    return new Session(config, injector.getInstance(Backend.class), network, augment);
+    return new Session(config, injector.getInstance(Backend.class), network, augment, parallel);
   }
 
   /** The network on the backend's first device, for {@code batch} rows. */
@@ -61,18 +74,17 @@ final class Session implements AutoCloseable {
    */
   TrainableNetwork buildTrainable(int batch, int batchOffset) {
     List<Device> devices = DeviceSettings.from(config).resolve(backend.devices());
-    ParallelMode mode = ParallelMode.from(config);
-    if (devices.size() > 1 && batch % devices.size() != 0 && mode != ParallelMode.MODEL) {
+    if (devices.size() > 1 && batch % devices.size() != 0 && parallel.splitsBatch()) {
       throw new UserError(
           "--parallel "
-              + mode.configName()
+              + parallel.name()
               + " gives each of the "
               + devices.size()
               + " devices an equal share of the batch; "
               + batch
               + " images do not divide evenly (alexnet4j.train.batch)");
     }
-    return mode.build(network, backend, devices, batch, batchOffset, seed, StageObserver.NONE);
+    return parallel.build(network, backend, devices, batch, batchOffset, seed, StageObserver.NONE);
   }
 
   /** The loader delivers 3 x crop x crop: the model must take exactly that. */

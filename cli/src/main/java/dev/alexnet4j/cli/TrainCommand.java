@@ -2,6 +2,7 @@ package dev.alexnet4j.cli;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValueFactory;
+import dev.alexnet4j.alexnet.parallel.ParallelModes;
 import dev.alexnet4j.api.checkpoint.Checkpoint;
 import dev.alexnet4j.api.checkpoint.CheckpointFile;
 import dev.alexnet4j.api.checkpoint.CheckpointStore;
@@ -104,11 +105,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--dist",
       paramLabel = "ENGINE",
-      defaultValue = "local",
       description =
-          "Data-parallel training across processes: local (one process, the default), mpi (launch"
-              + " with mpirun; CPU clusters) or nccl (mpirun plus the cudnn backend; GPU"
-              + " clusters). alexnet4j.train.batch is the job's batch, shared out over the ranks.")
+          "Data-parallel training across processes (alexnet4j.distributed.collective): local (one"
+              + " process, the default), mpi (launch with mpirun; CPU clusters) or nccl (mpirun"
+              + " plus the cudnn backend; GPU clusters). alexnet4j.train.batch is the job's batch,"
+              + " shared out over the ranks.")
   String dist;
 
   @Option(
@@ -158,7 +159,10 @@ final class TrainCommand implements Callable<Integer> {
       typed.put("alexnet4j.devices", Arrays.stream(devices).boxed().toList());
     }
     if (parallel != null) {
-      typed.put("alexnet4j.parallel", parallel);
+      typed.put(ParallelModes.KEY, parallel);
+    }
+    if (dist != null) {
+      typed.put(Collectives.KEY, dist);
     }
     if (data != null) {
       typed.put("alexnet4j.augment.data.root", data.toString());
@@ -177,7 +181,8 @@ final class TrainCommand implements Callable<Integer> {
     }
     Config loaded = options.load(typed);
     PrintWriter console = spec.commandLine().getOut();
-    try (Collective ranks = Collectives.discover(getClass().getClassLoader()).open(dist, loaded);
+    try (Collective ranks =
+            Collectives.open(loaded, Thread.currentThread().getContextClassLoader());
         Session session = Session.open(RankGpu.forRank(loaded, ranks, devices != null))) {
       Config config = session.config;
       session.requireInputFitsCrops();

@@ -131,6 +131,8 @@ class BenchParallelTest {
             "pipeline");
     assertNotEquals(0, unknown.exitCode());
     assertTrue(unknown.err().contains("alexnet4j.parallel"), unknown.err());
-    assertTrue(unknown.err().contains("model, data, hybrid"), unknown.err());
+    assertTrue(
+        unknown.err().contains("unknown parallel mode 'pipeline' (known: data, hybrid, model)"),
+        unknown.err());
   }
 }

@@ -1,7 +1,7 @@
 package dev.alexnet4j.cli;
 
 import com.google.inject.Injector;
-import dev.alexnet4j.alexnet.parallel.ParallelMode;
+import dev.alexnet4j.alexnet.parallel.ModelParallelMode;
 import dev.alexnet4j.alexnet.parallel.StageObserver;
 import dev.alexnet4j.api.backend.Backend;
 import dev.alexnet4j.api.network.NetworkSpec;
@@ -52,13 +52,14 @@ public final class GpuDayReference {
     try (Backend backend = injector.getInstance(Backend.class);
         SingleDeviceNetwork net =
             (SingleDeviceNetwork)
-                ParallelMode.MODEL.build(
-                    spec,
-                    backend,
-                    backend.devices().subList(0, 1),
-                    w.batch(),
-                    GpuDay.SEED,
-                    StageObserver.NONE)) {
+                new ModelParallelMode()
+                    .build(
+                        spec,
+                        backend,
+                        backend.devices().subList(0, 1),
+                        w.batch(),
+                        GpuDay.SEED,
+                        StageObserver.NONE)) {
       int every = Math.max(1, w.steps() / 10);
       records =
           GpuDay.train(

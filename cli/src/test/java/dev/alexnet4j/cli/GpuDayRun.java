@@ -1,7 +1,7 @@
 package dev.alexnet4j.cli;
 
 import com.google.inject.Injector;
-import dev.alexnet4j.alexnet.parallel.ParallelMode;
+import dev.alexnet4j.alexnet.parallel.ModelParallelMode;
 import dev.alexnet4j.alexnet.parallel.SplitStepBench;
 import dev.alexnet4j.alexnet.parallel.StageObserver;
 import dev.alexnet4j.api.backend.Backend;
@@ -321,8 +321,8 @@ public final class GpuDayRun {
       List<Device> two = backend.devices().subList(0, 2);
       Map<String, float[]> actual;
       try (TrainableNetwork net =
-          ParallelMode.MODEL.build(
-              spec, backend, two, w.batch(), GpuDay.SEED, StageObserver.NONE)) {
+          new ModelParallelMode()
+              .build(spec, backend, two, w.batch(), GpuDay.SEED, StageObserver.NONE)) {
         actual = GpuDay.train(net, null, backend, w, steps, false, null);
       }
       List<GpuDay.Difference> losses =
@@ -333,7 +333,7 @@ public final class GpuDayRun {
       int batch = dry ? w.batch() : BENCH_BATCH;
       SplitStepBench.Comparison c =
           SplitStepBench.compare(
-              ParallelMode.MODEL,
+              new ModelParallelMode(),
               two,
               new SplitStepBench.Settings(
                   spec, backend, batch, GpuDay.SEED, GpuDay.SGD, dry ? 0 : 3, dry ? 1 : 10));
@@ -373,12 +373,13 @@ public final class GpuDayRun {
 
   private static SingleDeviceNetwork single(NetworkSpec spec, Backend backend, GpuDay.Workload w) {
     return (SingleDeviceNetwork)
-        ParallelMode.MODEL.build(
-            spec,
-            backend,
-            backend.devices().subList(0, 1),
-            w.batch(),
-            GpuDay.SEED,
-            StageObserver.NONE);
+        new ModelParallelMode()
+            .build(
+                spec,
+                backend,
+                backend.devices().subList(0, 1),
+                w.batch(),
+                GpuDay.SEED,
+                StageObserver.NONE);
   }
 }

@@ -32,7 +32,9 @@ public final class MpiTestMain {
     String scenario = args[0];
     String name = System.getProperty(COLLECTIVE_PROPERTY, MpiCollective.NAME);
     try (Collective mpi =
-        Collectives.discover(MpiTestMain.class.getClassLoader()).open(name, ConfigFactory.load())) {
+        Collectives.discover(MpiTestMain.class.getClassLoader())
+            .select(name)
+            .open(ConfigFactory.load())) {
       result("size", mpi.size());
       result("local-rank", mpi.localRank());
       switch (scenario) {

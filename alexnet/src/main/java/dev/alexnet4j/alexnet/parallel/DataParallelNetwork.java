@@ -58,7 +58,7 @@ public final class DataParallelNetwork implements TrainableNetwork {
       int batchOffset,
       long seed,
       StageObserver observer) {
-    ParallelMode.requireEvenShare(spec, devices, batch, "data");
+    ParallelSpecs.requireEvenShare(spec, devices, batch, DataParallelMode.NAME);
     Towers towers = new Towers(backend, devices, observer);
     try {
       ReplicaGroup group =

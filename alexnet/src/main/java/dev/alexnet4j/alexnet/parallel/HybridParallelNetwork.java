@@ -101,7 +101,7 @@ public final class HybridParallelNetwork implements TrainableNetwork {
       int batchOffset,
       long seed,
       StageObserver observer) {
-    ParallelMode.requireEvenShare(spec, devices, batch, "hybrid");
+    ParallelSpecs.requireEvenShare(spec, devices, batch, HybridParallelMode.NAME);
     int boundary = firstDense(spec);
     List<LayerSpec> layers = spec.layers();
     NetworkSpec convSpec = new NetworkSpec(spec.input(), layers.subList(0, boundary));
@@ -113,7 +113,7 @@ public final class HybridParallelNetwork implements TrainableNetwork {
     Towers towers = new Towers(backend, devices, observer);
     try {
       return new HybridParallelNetwork(
-          backend, towers, convSpec, fcSpec, batch, batchOffset, ParallelMode.classes(spec), seed);
+          backend, towers, convSpec, fcSpec, batch, batchOffset, ParallelSpecs.classes(spec), seed);
     } catch (RuntimeException e) {
       towers.close();
       throw e;

@@ -1,61 +1,54 @@
 package dev.alexnet4j.alexnet.parallel;
 
-import com.typesafe.config.Config;
 import dev.alexnet4j.api.backend.Backend;
-import dev.alexnet4j.api.config.ConfigurationException;
 import dev.alexnet4j.api.network.NetworkSpec;
 import dev.alexnet4j.api.tensor.Device;
 import dev.alexnet4j.api.train.SingleDeviceNetwork;
 import dev.alexnet4j.api.train.TrainableNetwork;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
-import java.util.stream.Collectors;
 
-/** How several devices share a network's work: {@code alexnet4j.parallel}. */
-public enum ParallelMode {
-  /** The paper's split: every layer's output channels divided over the devices. */
-  MODEL,
-  /** A full replica per device on its rows of the batch; gradients averaged. */
-  DATA,
-  /** Convolutional layers data-parallel, fully connected layers model-parallel. */
-  HYBRID;
-
-  public static final String KEY = "alexnet4j.parallel";
-
+/**
+ * How several devices of one process share a network's work, chosen by name with {@code
+ * alexnet4j.parallel} ({@link ParallelModes}). This module lists {@code model}, {@code data} and
+ * {@code hybrid} in {@code META-INF/services/dev.alexnet4j.alexnet.parallel.ParallelMode}; another
+ * arrangement is a class implementing this, with a public no-argument constructor, listed in its
+ * own jar's file of that name, as a backend is.
+ *
+ * <p>Whatever the arrangement, the result must train as the one-device network does and see its
+ * parameters as whole tensors by name, so that checkpoints move between arrangements.
+ */
+public interface ParallelMode {
   /** The name in config and on the command line. */
-  public String configName() {
-    return name().toLowerCase(Locale.ROOT);
-  }
+  String name();
 
   /**
-   * @throws ConfigurationException naming the key and the modes when {@code name} is none of them
+   * Whether each device computes its own rows of the batch, so that the batch must divide evenly
+   * over the devices: the command line then refuses such a batch before building anything.
    */
-  public static ParallelMode parse(String name) {
-    for (ParallelMode mode : values()) {
-      if (mode.configName().equals(name)) {
-        return mode;
-      }
-    }
-    throw new ConfigurationException(
-        KEY,
-        "unknown parallel mode '"
-            + name
-            + "'; use one of "
-            + Arrays.stream(values())
-                .map(ParallelMode::configName)
-                .collect(Collectors.joining(", ")));
-  }
+  boolean splitsBatch();
 
-  public static ParallelMode from(Config config) {
-    return parse(config.getString(KEY));
-  }
+  /**
+   * The network over two or more devices; it owns everything it builds.
+   *
+   * @param batch the rows of one step
+   * @param batchOffset where those rows start in a larger batch (one rank of a data-parallel job
+   *     across processes), whose dropout masks they must use
+   * @param observer told when each piece of device work runs ({@link StageObserver#NONE} for none)
+   */
+  TrainableNetwork arrange(
+      NetworkSpec spec,
+      Backend backend,
+      List<Device> devices,
+      int batch,
+      int batchOffset,
+      long seed,
+      StageObserver observer);
 
   /**
    * The network arranged over {@code devices}: on one device, the plain network whatever the mode.
    * The result owns everything it builds.
    */
-  public TrainableNetwork build(
+  default TrainableNetwork build(
       NetworkSpec spec,
       Backend backend,
       List<Device> devices,
@@ -70,7 +63,7 @@ public enum ParallelMode {
    * [batchOffset, batchOffset + batch)} of a larger batch: one rank of a data-parallel job across
    * processes, whose dropout masks must be those of its rows in the job's batch.
    */
-  public TrainableNetwork build(
+  default TrainableNetwork build(
       NetworkSpec spec,
       Backend backend,
       List<Device> devices,
@@ -82,44 +75,6 @@ public enum ParallelMode {
       return SingleDeviceNetwork.owning(
           backend, spec.buildReplica(backend, devices.get(0), batch, batchOffset, seed));
     }
-    return switch (this) {
-      case MODEL ->
-          new ModelParallelTrainable(
-              backend,
-              ModelParallelNetwork.build(
-                  spec, backend, devices, batch, batchOffset, seed, observer),
-              classes(spec));
-      case DATA ->
-          DataParallelNetwork.build(spec, backend, devices, batch, batchOffset, seed, observer);
-      case HYBRID ->
-          HybridParallelNetwork.build(spec, backend, devices, batch, batchOffset, seed, observer);
-    };
-  }
-
-  /**
-   * Checks what the modes that share out the batch's rows need: a loss to train, and a batch that
-   * divides evenly over the devices.
-   */
-  static void requireEvenShare(NetworkSpec spec, List<Device> devices, int batch, String mode) {
-    if (!spec.trainable()) {
-      throw new IllegalArgumentException("the network does not end in a loss layer");
-    }
-    if (devices.isEmpty() || batch % devices.size() != 0) {
-      throw new IllegalArgumentException(
-          mode
-              + " parallelism over "
-              + devices.size()
-              + " devices needs a batch that divides evenly over them, got "
-              + batch
-              + " (alexnet4j.train.batch)");
-    }
-  }
-
-  static int classes(NetworkSpec spec) {
-    var shape = spec.input().batchOf(1);
-    for (var layer : spec.layers()) {
-      shape = layer.outputShape(shape);
-    }
-    return shape.channels();
+    return arrange(spec, backend, devices, batch, batchOffset, seed, observer);
   }
 }

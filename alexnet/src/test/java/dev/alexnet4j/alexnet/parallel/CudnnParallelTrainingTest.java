@@ -29,7 +29,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The cuDNN backend on two devices, in every arrangement, trains like the ND4J backend on one: from
@@ -50,8 +50,9 @@ class CudnnParallelTrainingTest {
   private static final SgdHyperparameters SGD = new SgdHyperparameters(0.01f, 0.9f, 0.0005f);
 
   @ParameterizedTest(name = "{0}")
-  @EnumSource(ParallelMode.class)
-  void twoCudnnDevicesTrainLikeOneNd4jDevice(ParallelMode mode) {
+  @ValueSource(strings = {"model", "data", "hybrid"})
+  void twoCudnnDevicesTrainLikeOneNd4jDevice(String name) {
+    ParallelMode mode = ParallelModes.named(name);
     int batch = 8;
     Injector nd4j = SplitFixture.injector(SplitFixture.config("alexnet-small", ""));
     Injector cudnn = SplitFixture.injector(cudnnConfig("alexnet4j.model = alexnet-small"));
@@ -107,9 +108,9 @@ class CudnnParallelTrainingTest {
       List<Device> one = cpu.devices().subList(0, 1);
       List<Device> two = gpu.devices().subList(0, 2);
       Map<String, float[]> uninterrupted =
-          run(spec, settings, ParallelMode.MODEL, cpu, one, dir.resolve("nd4j"), null);
+          run(spec, settings, new ModelParallelMode(), cpu, one, dir.resolve("nd4j"), null);
       Map<String, float[]> onTwo =
-          run(spec, settings, ParallelMode.MODEL, gpu, two, dir.resolve("cudnn"), null);
+          run(spec, settings, new ModelParallelMode(), gpu, two, dir.resolve("cudnn"), null);
       SplitFixture.assertAllClose(
           "model split on two cudnn devices vs one nd4j device", uninterrupted, onTwo, TOLERANCE);
       Checkpoint fromTwo =
@@ -117,7 +118,7 @@ class CudnnParallelTrainingTest {
       SplitFixture.assertAllClose(
           "cudnn two-device checkpoint at step 8 resumed on one nd4j device (data parallel)",
           uninterrupted,
-          run(spec, settings, ParallelMode.DATA, cpu, one, dir.resolve("resumed"), fromTwo),
+          run(spec, settings, new DataParallelMode(), cpu, one, dir.resolve("resumed"), fromTwo),
           TOLERANCE);
     }
   }

@@ -13,7 +13,7 @@ import java.util.OptionalInt;
  * {@code distributed} module, found through {@link CollectiveProvider}.
  */
 public interface Collective extends AutoCloseable {
-  /** The name it is selected by ({@code local}, {@code mpi}, {@code nccl}). */
+  /** The name it is chosen by ({@code local}, {@code mpi}, {@code nccl}). */
   String name();
 
   /** This process's rank, from 0. */

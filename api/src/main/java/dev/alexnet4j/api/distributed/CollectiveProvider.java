@@ -4,11 +4,13 @@ import com.typesafe.config.Config;
 import dev.alexnet4j.api.backend.Availability;
 
 /**
- * A way to run collectives across processes, found through {@link java.util.ServiceLoader} (as
- * backends are): the {@code distributed} module provides {@code mpi} and {@code nccl}.
+ * A way to run collectives across processes, listed in {@code
+ * META-INF/services/dev.alexnet4j.api.distributed.CollectiveProvider} and chosen by name through
+ * {@link Collectives} (as backends are): the api provides {@code local}, the {@code distributed}
+ * module {@code mpi} and {@code nccl}. A new one needs a public no-argument constructor.
  */
 public interface CollectiveProvider {
-  /** The name {@code --dist} selects it by. */
+  /** The name it is chosen by ({@code alexnet4j.distributed.collective}, {@code --dist}). */
   String name();
 
   /** Whether it can run here, and if not, exactly what is missing. */

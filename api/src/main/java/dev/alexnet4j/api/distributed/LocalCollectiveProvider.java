@@ -3,7 +3,10 @@ package dev.alexnet4j.api.distributed;
 import com.typesafe.config.Config;
 import dev.alexnet4j.api.backend.Availability;
 
-/** The provider of {@link LocalCollective}: always available, needs no launcher. */
+/**
+ * The provider of {@link LocalCollective}: always available, needs no launcher. Listed in the api's
+ * own {@code META-INF/services}, so that the default collective is found like any other.
+ */
 public final class LocalCollectiveProvider implements CollectiveProvider {
   @Override
   public String name() {

@@ -81,7 +81,8 @@ class ConfigErrorsTest {
   void unknownBackendListsTheKnownOnes() {
     BackendProvider nd4j = provider("nd4j", Availability.yes());
     BackendProvider cudnn = provider("cudnn", Availability.no("no GPU"));
-    BackendRegistry registry = new BackendRegistry(List.of(nd4j, cudnn));
+    PluginRegistry<BackendProvider> registry =
+        new PluginRegistry<>(Backends.TYPE, List.of(nd4j, cudnn));
     ConfigurationException e =
         assertThrows(ConfigurationException.class, () -> registry.select("nd5j"));
     assertEquals("alexnet4j.backend", e.path());
@@ -94,7 +95,7 @@ class ConfigErrorsTest {
   void unavailableBackendSaysWhy() {
     BackendProvider cudnn =
         provider("cudnn", Availability.no("libcudnn.so.8 not found on LD_LIBRARY_PATH"));
-    BackendRegistry registry = new BackendRegistry(List.of(cudnn));
+    PluginRegistry<BackendProvider> registry = new PluginRegistry<>(Backends.TYPE, List.of(cudnn));
     ConfigurationException e =
         assertThrows(ConfigurationException.class, () -> registry.select("cudnn"));
     assertTrue(e.getMessage().contains("cannot run here: libcudnn.so.8"), e.getMessage());
@@ -103,14 +104,15 @@ class ConfigErrorsTest {
   @Test
   void availableBackendIsSelected() {
     BackendProvider nd4j = provider("nd4j", Availability.yes());
-    assertEquals(nd4j, new BackendRegistry(List.of(nd4j)).select("nd4j"));
+    assertEquals(nd4j, new PluginRegistry<>(Backends.TYPE, List.of(nd4j)).select("nd4j"));
   }
 
   @Test
   void duplicateBackendNamesAreRejected() {
     BackendProvider a = provider("nd4j", Availability.yes());
     BackendProvider b = provider("nd4j", Availability.yes());
-    assertThrows(IllegalStateException.class, () -> new BackendRegistry(List.of(a, b)));
+    assertThrows(
+        IllegalStateException.class, () -> new PluginRegistry<>(Backends.TYPE, List.of(a, b)));
   }
 
   @Test

@@ -1,7 +1,8 @@
 package dev.alexnet4j.api.config;
 
 import com.typesafe.config.Config;
-import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigRenderOptions;
 import dev.alexnet4j.api.backend.Availability;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * One kind of plug-in chosen by name in config: the interface its implementations are listed under
  * in {@code META-INF/services} (found by {@link java.util.ServiceLoader}, so a jar on the class
  * path adds one), the config key that names the one to use, and how to ask an implementation its
- * name and whether it can run here. Backends ({@link Backends#TYPE}), collectives and parallel
- * modes are such kinds; each is a constant of this class, and all are found and chosen by one
- * {@link PluginRegistry}.
+ * name and whether it can run here. Backends ({@link Backends#TYPE}), collectives ({@code
+ * Collectives.TYPE}) and parallel modes ({@code ParallelModes.TYPE}, in the alexnet module) are
+ * such kinds, each one constant of this type, all found and chosen by one {@link PluginRegistry}.
  *
  * <p>Immutable: the {@code with...} methods return a copy.
  *
@@ -147,14 +148,14 @@ public final class PluginType<T> {
       if (!config.hasPath(old)) {
         continue;
       }
-      String value = config.getString(old);
-      if (setOutsideReference(config.getValue(key)) && !config.getString(key).equals(value)) {
+      String value = nameAt(config, old);
+      if (setOutsideReference(config, key) && !nameAt(config, key).equals(value)) {
         throw new ConfigurationException(
             old,
             "is the old name of "
                 + key
                 + ", which is set too (to '"
-                + config.getString(key)
+                + nameAt(config, key)
                 + "', here '"
                 + value
                 + "'); keep only "
@@ -163,12 +164,30 @@ public final class PluginType<T> {
       log.warn("{} is the old name of {}; it still works, but rename it", old, key);
       return value;
     }
-    return config.getString(key);
+    return nameAt(config, key);
+  }
+
+  // One line naming the key, not Typesafe Config's exception, where the value is not a name.
+  private static String nameAt(Config config, String path) {
+    try {
+      return config.getString(path);
+    } catch (ConfigException.Missing e) {
+      throw new ConfigurationException(
+          path, "not set, and no reference.conf on the class path declares it", e);
+    } catch (ConfigException e) {
+      throw new ConfigurationException(
+          path,
+          "expected a name, got " + config.getValue(path).render(ConfigRenderOptions.concise()),
+          e);
+    }
   }
 
   // A value a user set, as opposed to the default its reference.conf declares.
-  private static boolean setOutsideReference(ConfigValue value) {
-    String resource = value.origin().resource();
+  private static boolean setOutsideReference(Config config, String path) {
+    if (!config.hasPath(path)) {
+      return false;
+    }
+    String resource = config.getValue(path).origin().resource();
     return resource == null || !resource.endsWith("reference.conf");
   }
 

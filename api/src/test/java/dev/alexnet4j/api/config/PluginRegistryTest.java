@@ -85,6 +85,22 @@ class PluginRegistryTest {
   }
 
   @Test
+  void aKeyThatNoReferenceDeclaresOrThatHoldsNoNameIsOneLineNamingIt() {
+    ConfigurationException missing =
+        assertThrows(
+            ConfigurationException.class,
+            () -> registry(A).select(ConfigFactory.parseString("alexnet4j.seed = 1")));
+    assertEquals(
+        "alexnet4j.backend: not set, and no reference.conf on the class path declares it",
+        missing.getMessage());
+    ConfigurationException list =
+        assertThrows(
+            ConfigurationException.class,
+            () -> registry(A).select(config("alexnet4j.backend = [a]")));
+    assertEquals("alexnet4j.backend: expected a name, got [\"a\"]", list.getMessage());
+  }
+
+  @Test
   void oneThatCannotRunHereSaysWhy() {
     Widget gpu = new Widget("gpu", Availability.no("no CUDA driver"));
     ConfigurationException e =
@@ -97,15 +113,6 @@ class PluginRegistryTest {
     IllegalStateException e =
         assertThrows(IllegalStateException.class, () -> registry(A, Widget.named("a")));
     assertTrue(e.getMessage().startsWith("two widgets are named 'a'"), e.getMessage());
-  }
-
-  @Test
-  void kindsOfThisProjectAreFoundThroughServiceLoader() {
-    // The api's own services file lists the local collective.
-    assertTrue(
-        dev.alexnet4j.api.distributed.Collectives.discover(getClass().getClassLoader())
-            .names()
-            .contains("local"));
   }
 
   private static final PluginType<Widget> RENAMED = WIDGETS.withOldKey("alexnet4j.old-widget");

@@ -72,12 +72,18 @@ public final class Nd4jBackend implements Backend {
     }
     this.devices = List.copyOf(d);
     this.cores = coreShares(settings);
+    if (settings.convolution() == Nd4jConvolutionPath.ONEDNN) {
+      // Loads oneDNN now, so that a machine or build where it cannot run fails at start-up.
+      Nd4jOneDnn.engine();
+    }
     LOG.info(
-        "nd4j backend: devices {}, threads {} ({}), oneDNN {}, device core shares {}",
+        "nd4j backend: devices {}, threads {} ({}), oneDNN {}, convolutions {}, device core shares"
+            + " {}",
         devices,
         Nd4j.getEnvironment().maxThreads(),
         settings.threads() == 0 ? "ND4J default" : "alexnet4j.nd4j.threads",
         build.contains("HAVE_ONEDNN") ? "yes" : "no",
+        settings.convolution(),
         cores);
   }
 
@@ -265,7 +271,10 @@ public final class Nd4jBackend implements Backend {
   public ConvolutionPlan convolution(
       Device device, Shape input, ConvolutionGeometry geometry, boolean inputGradient) {
     checkDevice(device, "convolution");
-    return track(new Nd4jConvolution(device, input, geometry, inputGradient));
+    return switch (settings.convolution()) {
+      case ONEDNN -> track(new Nd4jOneDnnConvolution(device, input, geometry, inputGradient));
+      case LIBND4J -> track(new Nd4jConvolution(device, input, geometry, inputGradient));
+    };
   }
 
   @Override

@@ -15,14 +15,21 @@ import java.util.TreeSet;
  *     count)
  * @param shareCores with several virtual devices, whether each device's thread gets its own share
  *     of the cores
+ * @param convolution how convolutions are computed on the CPU
  */
-public record Nd4jSettings(int virtualDevices, int threads, boolean shareCores) {
+public record Nd4jSettings(
+    int virtualDevices, int threads, boolean shareCores, Nd4jConvolutionPath convolution) {
   public static final String PATH = "alexnet4j.nd4j";
   public static final String VIRTUAL_DEVICES = PATH + ".virtual-devices";
   public static final String THREADS = PATH + ".threads";
   public static final String SHARE_CORES = PATH + ".share-cores";
+  public static final String CONVOLUTION = PATH + ".convolution";
 
-  private static final Set<String> KEYS = Set.of("virtual-devices", "threads", "share-cores");
+  /** The default of {@value #CONVOLUTION}, as in reference.conf. */
+  public static final Nd4jConvolutionPath DEFAULT_CONVOLUTION = Nd4jConvolutionPath.LIBND4J;
+
+  private static final Set<String> KEYS =
+      Set.of("virtual-devices", "threads", "share-cores", "convolution");
 
   public Nd4jSettings {
     if (virtualDevices < 1) {
@@ -33,6 +40,20 @@ public record Nd4jSettings(int virtualDevices, int threads, boolean shareCores) 
       throw new ConfigException.BadValue(
           THREADS, "must be 0 (ND4J's default) or a positive thread count, got " + threads);
     }
+    if (convolution == null) {
+      throw new ConfigException.BadValue(
+          CONVOLUTION, "must be one of " + Nd4jConvolutionPath.configValues() + ", got null");
+    }
+  }
+
+  /** Settings with the default convolution path ({@link #DEFAULT_CONVOLUTION}). */
+  public Nd4jSettings(int virtualDevices, int threads, boolean shareCores) {
+    this(virtualDevices, threads, shareCores, DEFAULT_CONVOLUTION);
+  }
+
+  /** These settings with another convolution path. */
+  public Nd4jSettings withConvolution(Nd4jConvolutionPath path) {
+    return new Nd4jSettings(virtualDevices, threads, shareCores, path);
   }
 
   /**
@@ -53,6 +74,9 @@ public record Nd4jSettings(int virtualDevices, int threads, boolean shareCores) 
           "unknown key (known keys under " + PATH + ": " + new TreeSet<>(KEYS) + ")");
     }
     return new Nd4jSettings(
-        merged.getInt(VIRTUAL_DEVICES), merged.getInt(THREADS), merged.getBoolean(SHARE_CORES));
+        merged.getInt(VIRTUAL_DEVICES),
+        merged.getInt(THREADS),
+        merged.getBoolean(SHARE_CORES),
+        Nd4jConvolutionPath.fromConfig(merged.getString(CONVOLUTION)));
   }
 }

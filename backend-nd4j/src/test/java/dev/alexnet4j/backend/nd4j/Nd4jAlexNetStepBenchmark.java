@@ -38,7 +38,9 @@ import java.util.function.Supplier;
  *   -Dexec.mainClass=dev.alexnet4j.backend.nd4j.Nd4jAlexNetStepBenchmark -Dexec.args="32 3 10"
  * </pre>
  *
- * Arguments: batch size (32), warm-up steps (3), timed steps (10). Not a test: surefire skips it.
+ * Arguments: batch size (32), warm-up steps (3), timed steps (10), and the convolution path, {@code
+ * onednn} or {@code libnd4j} ({@code alexnet4j.nd4j.convolution}; default: the default of
+ * reference.conf). Not a test: surefire skips it.
  */
 public final class Nd4jAlexNetStepBenchmark {
   private final Nd4jBackend backend;
@@ -72,7 +74,11 @@ public final class Nd4jAlexNetStepBenchmark {
       System.setProperty("org.bytedeco.javacpp.maxbytes", "12G");
       System.setProperty("org.bytedeco.javacpp.maxphysicalbytes", "16G");
     }
-    try (Nd4jBackend backend = new Nd4jBackend(new Nd4jSettings(1, 0, true))) {
+    Nd4jConvolutionPath path =
+        args.length > 3
+            ? Nd4jConvolutionPath.fromConfig(args[3])
+            : Nd4jSettings.DEFAULT_CONVOLUTION;
+    try (Nd4jBackend backend = new Nd4jBackend(new Nd4jSettings(1, 0, true, path))) {
       new Nd4jAlexNetStepBenchmark(backend, batch).run(warmUp, steps);
     }
   }

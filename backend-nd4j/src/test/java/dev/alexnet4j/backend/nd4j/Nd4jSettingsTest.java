@@ -68,7 +68,54 @@ class Nd4jSettingsTest {
   }
 
   @Test
+  void convolutionDefaultsToTheDocumentedPath() {
+    assertEquals(
+        Nd4jSettings.DEFAULT_CONVOLUTION, Nd4jSettings.from(ConfigFactory.empty()).convolution());
+    assertEquals(Nd4jSettings.DEFAULT_CONVOLUTION, new Nd4jSettings(1, 0, false).convolution());
+  }
+
+  @Test
+  void readsEachConvolutionPath() {
+    assertEquals(
+        Nd4jConvolutionPath.ONEDNN,
+        Nd4jSettings.from(parse("alexnet4j.nd4j.convolution = onednn")).convolution());
+    assertEquals(
+        Nd4jConvolutionPath.LIBND4J,
+        Nd4jSettings.from(parse("alexnet4j.nd4j.convolution = libnd4j")).convolution());
+  }
+
+  @Test
+  void rejectsAnUnknownConvolutionPathNamingTheKeyAndTheAllowedValues() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> Nd4jSettings.from(parse("alexnet4j.nd4j.convolution = mkldnn")));
+    assertTrue(e.getMessage().contains("alexnet4j.nd4j.convolution"), e.getMessage());
+    assertTrue(e.getMessage().contains("'mkldnn'"), e.getMessage());
+    assertTrue(e.getMessage().contains("[onednn, libnd4j]"), e.getMessage());
+  }
+
+  @Test
+  void convolutionPathsAreCaseSensitive() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> Nd4jSettings.from(parse("alexnet4j.nd4j.convolution = OneDNN")));
+    assertTrue(e.getMessage().contains("alexnet4j.nd4j.convolution"), e.getMessage());
+  }
+
+  @Test
+  void rejectsAConvolutionPathThatIsNotAString() {
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () -> Nd4jSettings.from(parse("alexnet4j.nd4j.convolution = [onednn]")));
+    assertTrue(e.getMessage().contains("alexnet4j.nd4j.convolution"), e.getMessage());
+  }
+
+  @Test
   void constructorValidatesToo() {
+    assertThrows(ConfigException.class, () -> new Nd4jSettings(1, 0, true, null));
     assertThrows(ConfigException.class, () -> new Nd4jSettings(0, 0, true));
     assertThrows(ConfigException.class, () -> new Nd4jSettings(1, -2, true));
   }

@@ -9,6 +9,11 @@ final class Nd4jTestBackends {
     return new Nd4jBackend(new Nd4jSettings(1, 0, true));
   }
 
+  /** One virtual device whose convolutions take {@code path}. */
+  static Nd4jBackend create(Nd4jConvolutionPath path) {
+    return new Nd4jBackend(new Nd4jSettings(1, 0, true, path));
+  }
+
   /** Two virtual devices, for device checks and transfers. */
   static Nd4jBackend createTwoDevices() {
     return new Nd4jBackend(new Nd4jSettings(2, 0, true));

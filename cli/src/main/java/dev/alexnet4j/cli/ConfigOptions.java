@@ -1,9 +1,13 @@
 package dev.alexnet4j.cli;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValueFactory;
 import dev.alexnet4j.api.Alexnet4j;
+import dev.alexnet4j.api.config.ConfigurationException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -50,6 +54,29 @@ final class ConfigOptions {
       own = own.withFallback(ConfigFactory.parseFile(configFile.toFile()));
     }
     return Alexnet4j.loadConfig(null, own.withFallback(base));
+  }
+
+  /**
+   * What the command line and the config file set, unresolved and without the references: {@code
+   * -D} and the options here over JVM system properties over the file. For a command that lays its
+   * own defaults under it and its own overrides over it (experiment).
+   */
+  Config userLayer() {
+    Config own = commandLine(Map.of()).withFallback(ConfigFactory.systemProperties());
+    if (configFile == null) {
+      return own;
+    }
+    if (!Files.isRegularFile(configFile)) {
+      throw new ConfigurationException(
+          configFile.toString(), "config file does not exist (or is not a file)");
+    }
+    try {
+      return own.withFallback(
+          ConfigFactory.parseFile(
+              configFile.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)));
+    } catch (ConfigException e) {
+      throw new ConfigurationException(configFile.toString(), "cannot parse: " + e.getMessage(), e);
+    }
   }
 
   private Config commandLine(Map<String, Object> typed) {

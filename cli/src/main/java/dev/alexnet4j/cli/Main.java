@@ -37,6 +37,7 @@ import picocli.CommandLine.Command;
       SimilarCommand.class,
       FiltersCommand.class,
       PrepareCommand.class,
+      ExperimentCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -251,11 +251,12 @@ final class Nd4jOneDnnConvolution implements ConvolutionPlan, Nd4jPlan {
         backwardDataArgs.put(DNNL_ARG_DIFF_SRC, diffSrc.inner);
         diffSrc.plain.set_data_handle(Nd4jOneDnn.pointer(inputGrad, where, "input gradient"));
         LOG.debug(
-            "{}: forward {}, backward weights {}, backward data {}",
+            "{}: forward {}, backward weights {}, backward data {}; operands: {}",
             where,
             forwardPd.impl_info_str().getString(),
             weightsPd.impl_info_str().getString(),
-            dataPd.impl_info_str().getString());
+            dataPd.impl_info_str().getString(),
+            operands());
       } else {
         this.backwardData = null;
         this.dataWeights = null;
@@ -263,10 +264,11 @@ final class Nd4jOneDnnConvolution implements ConvolutionPlan, Nd4jPlan {
         this.diffSrc = null;
         this.backwardDataArgs = null;
         LOG.debug(
-            "{}: forward {}, backward weights {}, no backward data",
+            "{}: forward {}, backward weights {}, no backward data; operands: {}",
             where,
             forwardPd.impl_info_str().getString(),
-            weightsPd.impl_info_str().getString());
+            weightsPd.impl_info_str().getString(),
+            operands());
       }
       dst.plain.set_data_handle(Nd4jOneDnn.pointer(output, where, "output"));
     } catch (RuntimeException e) {
@@ -411,6 +413,38 @@ final class Nd4jOneDnnConvolution implements ConvolutionPlan, Nd4jPlan {
 
   private memory.desc desc(long[] dims, memory.format_tag tag) {
     return keep(new memory.desc(dims, memory.data_type.f32, tag));
+  }
+
+  /**
+   * How each operand reaches its primitive: {@code plain} (the caller's array itself), {@code
+   * reordered} (a buffer of the plan's, with a reorder per call) or {@code shared} (the buffer the
+   * forward or the other backward primitive filled).
+   */
+  String operands() {
+    StringBuilder sb = new StringBuilder();
+    describe(sb, "src", src, false);
+    describe(sb, "weights", weights, false);
+    describe(sb, "dst", dst, false);
+    describe(sb, "bwd-weights src", weightsSrc, true);
+    describe(sb, "bwd-weights diff_dst", weightsDiffDst, false);
+    describe(sb, "diff_weights", diffWeights, false);
+    if (backwardData != null) {
+      describe(sb, "bwd-data weights", dataWeights, true);
+      describe(sb, "bwd-data diff_dst", dataDiffDst, true);
+      describe(sb, "diff_src", diffSrc, false);
+    }
+    return sb.toString();
+  }
+
+  private static void describe(StringBuilder sb, String name, Operand o, boolean mayShare) {
+    if (sb.length() > 0) {
+      sb.append(", ");
+    }
+    String how =
+        o.inner == o.plain
+            ? "plain"
+            : o.reorder != null ? "reordered" : mayShare ? "shared" : "reordered";
+    sb.append(name).append(' ').append(how);
   }
 
   @Override

@@ -11,7 +11,10 @@ import dev.alexnet4j.api.network.Network;
 import dev.alexnet4j.api.network.NetworkParser;
 import dev.alexnet4j.api.network.NetworkSpec;
 import dev.alexnet4j.api.testing.BarsProblem;
-import org.junit.jupiter.api.Test;
+import dev.alexnet4j.backend.nd4j.Nd4jBackend;
+import dev.alexnet4j.backend.nd4j.Nd4jConvolutionPath;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Learning works end to end: a small conv net declared in config, with every standard layer type,
@@ -45,13 +48,20 @@ class LearningEndToEndTest {
       }
       """;
 
-  @Test
-  void smallConvNetLearnsBars() {
-    Injector injector = Alexnet4j.createInjector(Alexnet4j.loadConfig(NETWORK.formatted("relu")));
+  @ParameterizedTest(name = "alexnet4j.nd4j.convolution = {0}")
+  @ValueSource(strings = {"libnd4j", "onednn"})
+  void smallConvNetLearnsBars(String convolution) {
+    Injector injector =
+        Alexnet4j.createInjector(
+            Alexnet4j.loadConfig(
+                NETWORK.formatted("relu") + "\nalexnet4j.nd4j.convolution = " + convolution));
     NetworkSpec spec = injector.getInstance(NetworkParser.class).parse();
     try (Backend backend = injector.getInstance(Backend.class);
         Network network = spec.build(backend, backend.devices().get(0), 32, 3)) {
       assertEquals("nd4j", backend.name());
+      assertEquals(
+          Nd4jConvolutionPath.fromConfig(convolution),
+          ((Nd4jBackend) backend).settings().convolution());
       TrainingRun run = new TrainingRun(backend, network, new BarsProblem(12, 11));
       double before = run.accuracy(4);
       float[] loss = run.train(300, new SgdHyperparameters(0.05f, 0.9f, 0.0005f), 3);

@@ -1,5 +1,9 @@
 package dev.alexnet4j.cli;
 
+import com.google.inject.CreationException;
+import com.google.inject.ProvisionException;
+import com.google.inject.spi.Message;
+import com.typesafe.config.ConfigException;
 import dev.alexnet4j.api.checkpoint.FileFormatException;
 import dev.alexnet4j.api.checkpoint.WeightsMismatchException;
 import dev.alexnet4j.api.config.ConfigurationException;
@@ -14,6 +18,7 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -128,8 +133,13 @@ public final class Main implements Runnable {
 
   private static String userMessage(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
+      String fromGuice = userMessageOfGuice(t);
+      if (fromGuice != null) {
+        return fromGuice;
+      }
       if (t instanceof UserError
           || t instanceof ConfigurationException
+          || t instanceof ConfigException
           || t instanceof DatasetException
           || t instanceof WeightsMismatchException
           || t instanceof FileFormatException
@@ -143,6 +153,26 @@ public final class Main implements Runnable {
       if (t instanceof FileSystemException f) {
         // A path the user gave that cannot be used: a folder where a file goes, no permission.
         return f.getFile() + ": " + fileProblem(f);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Guice reports a failure while building a backend once per binding that needed it, and then
+   * names no single cause: the first user-fixable cause among its messages.
+   */
+  private static String userMessageOfGuice(Throwable t) {
+    Collection<Message> messages =
+        t instanceof CreationException c
+            ? c.getErrorMessages()
+            : t instanceof ProvisionException p ? p.getErrorMessages() : List.of();
+    for (Message m : messages) {
+      if (m.getCause() != null) {
+        String message = userMessage(m.getCause());
+        if (message != null) {
+          return message;
+        }
       }
     }
     return null;

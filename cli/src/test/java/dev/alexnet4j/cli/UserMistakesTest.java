@@ -104,6 +104,16 @@ class UserMistakesTest {
     assertFalse(Files.exists(out), "no run folder for a refused run");
   }
 
+  /** A backend setting the backend itself rejects, not the config schema: still one line. */
+  @Test
+  void aBadBackendSettingNamesItsKey() {
+    Path out = dir.resolve("run-mkldnn");
+    Run r = train(out, "-Dalexnet4j.nd4j.convolution=mkldnn");
+    assertOneLineUserError(r, "alexnet4j.nd4j.convolution");
+    assertTrue(r.err().contains("'mkldnn'"), r.err());
+    assertFalse(Files.exists(out), "no run folder for a refused run");
+  }
+
   @Test
   void refusedRunsLeaveNoRunFolder() throws IOException {
     Path notACheckpoint = Files.writeString(dir.resolve("notes.a4j"), "not a checkpoint");

@@ -45,6 +45,10 @@ public final class Nd4jBackend implements Backend {
   private static final Logger LOG = LoggerFactory.getLogger(Nd4jBackend.class);
 
   private final Nd4jSettings settings;
+
+  /** The convolution path that runs: the setting, with auto resolved for this ND4J build. */
+  private final Nd4jConvolutionPath convolution;
+
   private final List<Device> devices;
   private final VirtualDeviceCores cores;
 
@@ -72,7 +76,8 @@ public final class Nd4jBackend implements Backend {
     }
     this.devices = List.copyOf(d);
     this.cores = coreShares(settings);
-    if (settings.convolution() == Nd4jConvolutionPath.ONEDNN) {
+    this.convolution = settings.convolution().resolve(Nd4jHostLoops.available());
+    if (convolution == Nd4jConvolutionPath.ONEDNN) {
       // Loads oneDNN now, so that a machine or build where it cannot run fails at start-up.
       Nd4jOneDnn.engine();
     }
@@ -83,7 +88,7 @@ public final class Nd4jBackend implements Backend {
         Nd4j.getEnvironment().maxThreads(),
         settings.threads() == 0 ? "ND4J default" : "alexnet4j.nd4j.threads",
         build.contains("HAVE_ONEDNN") ? "yes" : "no",
-        settings.convolution(),
+        convolution,
         cores);
   }
 
@@ -271,9 +276,10 @@ public final class Nd4jBackend implements Backend {
   public ConvolutionPlan convolution(
       Device device, Shape input, ConvolutionGeometry geometry, boolean inputGradient) {
     checkDevice(device, "convolution");
-    return switch (settings.convolution()) {
+    return switch (convolution) {
       case ONEDNN -> track(new Nd4jOneDnnConvolution(device, input, geometry, inputGradient));
       case LIBND4J -> track(new Nd4jConvolution(device, input, geometry, inputGradient));
+      case AUTO -> throw new IllegalStateException("auto is resolved when the backend is built");
     };
   }
 

@@ -11,9 +11,12 @@ import java.util.List;
  * which hand the work to the oneDNN inside libnd4j but build its primitives and reorder every
  * operand on each call, and always compute the input gradient. {@link #ONEDNN}: oneDNN called
  * directly through JavaCPP's {@code org.bytedeco:dnnl} preset ({@link Nd4jOneDnnConvolution}),
- * primitives made once per plan, no input gradient where the plan needs none.
+ * primitives made once per plan, no input gradient where the plan needs none. {@link #AUTO}: oneDNN
+ * where ND4J keeps arrays in host memory (nd4j-native), libnd4j elsewhere (nd4j-cuda, where the
+ * direct path cannot see the arrays).
  */
 public enum Nd4jConvolutionPath {
+  AUTO("auto"),
   ONEDNN("onednn"),
   LIBND4J("libnd4j");
 
@@ -48,6 +51,18 @@ public enum Nd4jConvolutionPath {
     throw new ConfigException.BadValue(
         Nd4jSettings.CONVOLUTION,
         "unknown convolution path '" + value + "'; allowed values: " + configValues());
+  }
+
+  /**
+   * The path that runs: this one, or for {@link #AUTO} the one this ND4J build can run.
+   *
+   * @param hostMemory whether ND4J keeps arrays in host memory (nd4j-native)
+   */
+  public Nd4jConvolutionPath resolve(boolean hostMemory) {
+    if (this != AUTO) {
+      return this;
+    }
+    return hostMemory ? ONEDNN : LIBND4J;
   }
 
   @Override

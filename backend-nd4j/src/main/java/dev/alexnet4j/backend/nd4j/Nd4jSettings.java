@@ -26,7 +26,7 @@ public record Nd4jSettings(
   public static final String CONVOLUTION = PATH + ".convolution";
 
   /** The default of {@value #CONVOLUTION}, as in reference.conf. */
-  public static final Nd4jConvolutionPath DEFAULT_CONVOLUTION = Nd4jConvolutionPath.ONEDNN;
+  public static final Nd4jConvolutionPath DEFAULT_CONVOLUTION = Nd4jConvolutionPath.AUTO;
 
   private static final Set<String> KEYS =
       Set.of("virtual-devices", "threads", "share-cores", "convolution");

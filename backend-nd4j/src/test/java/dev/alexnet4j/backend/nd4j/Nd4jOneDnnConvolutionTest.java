@@ -36,6 +36,17 @@ class Nd4jOneDnnConvolutionTest {
     }
   }
 
+  /** auto is oneDNN on nd4j-native, the build these tests run on. */
+  @Test
+  void autoPicksOneDnnWhereArraysLiveInHostMemory() {
+    try (Nd4jBackend auto = Nd4jTestBackends.create(Nd4jConvolutionPath.AUTO)) {
+      Device device = auto.devices().get(0);
+      try (ConvolutionPlan plan = auto.convolution(device, INPUT, GEOMETRY, true)) {
+        assertInstanceOf(Nd4jOneDnnConvolution.class, plan);
+      }
+    }
+  }
+
   /**
    * libdnnl's libgomp.so.1 resolves to the one libnd4j loaded: one OpenMP runtime, whose thread
    * settings (OMP_NUM_THREADS, a virtual device's share) both follow.

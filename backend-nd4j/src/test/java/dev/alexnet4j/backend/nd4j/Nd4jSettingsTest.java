@@ -75,7 +75,20 @@ class Nd4jSettingsTest {
   }
 
   @Test
+  void autoIsOneDnnOnHostMemoryAndLibnd4jElsewhere() {
+    assertEquals(Nd4jConvolutionPath.AUTO, Nd4jSettings.DEFAULT_CONVOLUTION);
+    assertEquals(Nd4jConvolutionPath.ONEDNN, Nd4jConvolutionPath.AUTO.resolve(true));
+    assertEquals(Nd4jConvolutionPath.LIBND4J, Nd4jConvolutionPath.AUTO.resolve(false));
+    // A path chosen by name is kept, even where it cannot run (the backend then says why).
+    assertEquals(Nd4jConvolutionPath.ONEDNN, Nd4jConvolutionPath.ONEDNN.resolve(false));
+    assertEquals(Nd4jConvolutionPath.LIBND4J, Nd4jConvolutionPath.LIBND4J.resolve(true));
+  }
+
+  @Test
   void readsEachConvolutionPath() {
+    assertEquals(
+        Nd4jConvolutionPath.AUTO,
+        Nd4jSettings.from(parse("alexnet4j.nd4j.convolution = auto")).convolution());
     assertEquals(
         Nd4jConvolutionPath.ONEDNN,
         Nd4jSettings.from(parse("alexnet4j.nd4j.convolution = onednn")).convolution());
@@ -92,7 +105,7 @@ class Nd4jSettingsTest {
             () -> Nd4jSettings.from(parse("alexnet4j.nd4j.convolution = mkldnn")));
     assertTrue(e.getMessage().contains("alexnet4j.nd4j.convolution"), e.getMessage());
     assertTrue(e.getMessage().contains("'mkldnn'"), e.getMessage());
-    assertTrue(e.getMessage().contains("[onednn, libnd4j]"), e.getMessage());
+    assertTrue(e.getMessage().contains("[auto, onednn, libnd4j]"), e.getMessage());
   }
 
   @Test

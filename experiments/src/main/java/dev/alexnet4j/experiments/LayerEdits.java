@@ -96,6 +96,48 @@ final class LayerEdits {
   }
 
   /**
+   * Every LRN layer replaced by the constant factor it applies to small activations, {@code
+   * k^-beta} (its own k and beta, or those of {@code alexnet4j.layer-defaults.lrn}), as a layer of
+   * type {@code scale} named {@code scaleN} for {@code lrnN}; {@link ScaleModule} is added to
+   * {@code alexnet4j.modules}. With the paper's k = 2 and beta = 0.75, LRN divides every activation
+   * by about 2^0.75 = 1.68 besides normalising it, and alexnet-small's initialisation counts on
+   * that: removed outright, the net diverged or died at chance (measured, docs/EXPERIMENTS.md). So
+   * the arms differ in the normalisation alone.
+   */
+  static Arm.Edit lrnAsConstantScale() {
+    return base -> {
+      Config defaults = base.getConfig("alexnet4j.layer-defaults.lrn");
+      List<Map<String, Object>> out = new ArrayList<>();
+      for (Map<String, Object> l : layers(base)) {
+        if (!"lrn".equals(l.get("type"))) {
+          out.add(l);
+          continue;
+        }
+        double k = number(l, "k", defaults);
+        double beta = number(l, "beta", defaults);
+        String name = String.valueOf(l.get("name"));
+        Map<String, Object> scale = new LinkedHashMap<>();
+        scale.put("name", name.startsWith("lrn") ? "scale" + name.substring(3) : name + "-scale");
+        scale.put("type", ScaleLayer.TYPE);
+        scale.put("factor", Math.pow(k, -beta));
+        out.add(scale);
+      }
+      List<String> modules = new ArrayList<>(base.getStringList("alexnet4j.modules"));
+      if (!modules.contains(ScaleModule.class.getName())) {
+        modules.add(ScaleModule.class.getName());
+      }
+      return ConfigFactory.empty()
+          .withValue(layersPath(base), ConfigValueFactory.fromIterable(out))
+          .withValue("alexnet4j.modules", ConfigValueFactory.fromIterable(modules));
+    };
+  }
+
+  private static double number(Map<String, Object> layer, String key, Config defaults) {
+    Object v = layer.get(key);
+    return v instanceof Number n ? n.doubleValue() : defaults.getDouble(key);
+  }
+
+  /**
    * The paper's one-GPU comparison net (Section 3.2 and its footnote): one tower (no grouped
    * convolution and no grouped LRN) with half the kernels in each convolutional layer but the last,
    * which keeps its kernels (as do the fully connected layers) so that both nets have about the

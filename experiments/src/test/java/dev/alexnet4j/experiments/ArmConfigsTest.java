@@ -60,18 +60,44 @@ class ArmConfigsTest {
   }
 
   @Test
-  void theNoLrnArmHasNoLrnLayersAndOtherwiseTheSameNet() {
+  void theNoLrnArmHasNoLrnLayersButTheirConstantFactorAndOtherwiseTheSameNet() {
     Config with = arm(Experiments.LRN, "lrn", 0, 10);
     Config without = arm(Experiments.LRN, "no-lrn", 0, 10);
     assertEquals(2, ofType(with, "lrn").size());
     assertEquals(0, ofType(without, "lrn").size());
     List<String> expected = new ArrayList<>(layerNames(with));
-    expected.removeAll(List.of("lrn1", "lrn2"));
+    expected.replaceAll(n -> n.startsWith("lrn") ? "scale" + n.substring(3) : n);
     assertEquals(expected, layerNames(without));
+    // k^-beta of the paper's LRN (k = 2, beta = 0.75): what it does to small activations
+    List<Map<String, Object>> scales = ofType(without, "scale");
+    assertEquals(2, scales.size());
+    for (Map<String, Object> s : scales) {
+      assertEquals(Math.pow(2, -0.75), ((Number) s.get("factor")).doubleValue(), 1e-12);
+    }
+    assertTrue(
+        without.getStringList("alexnet4j.modules").contains(ScaleModule.class.getName()),
+        without.getStringList("alexnet4j.modules").toString());
+    // everything else is the same layer for layer
+    List<Map<String, Object>> a = layers(with);
+    List<Map<String, Object>> b = layers(without);
+    for (int i = 0; i < a.size(); i++) {
+      if (!"lrn".equals(a.get(i).get("type"))) {
+        assertEquals(a.get(i), b.get(i), "layer " + i);
+      }
+    }
     assertEquals(
         parse(with).summary().totalParameters(),
         parse(without).summary().totalParameters(),
-        "LRN has none");
+        "neither LRN nor scale has parameters");
+  }
+
+  @Test
+  void theConstantFactorFollowsTheLrnSettings() {
+    Config user = ConfigFactory.parseString("alexnet4j.layer-defaults.lrn { k = 1.5, beta = 0.5 }");
+    Config without = arm(Experiments.LRN, "no-lrn", 0, 10, user);
+    for (Map<String, Object> s : ofType(without, "scale")) {
+      assertEquals(Math.pow(1.5, -0.5), ((Number) s.get("factor")).doubleValue(), 1e-12);
+    }
   }
 
   @Test

@@ -11,13 +11,13 @@ import java.util.List;
  * How several devices of one process share a network's work, chosen by name with {@code
  * alexnet4j.parallel} ({@link ParallelModes}). This module lists {@code model}, {@code data} and
  * {@code hybrid} in {@code META-INF/services/dev.alexnet4j.alexnet.parallel.ParallelMode}; another
- * arrangement is a class implementing this, with a public no-argument constructor, listed in its
- * own jar's file of that name, as a backend is.
+ * arrangement is a class implementing this (most simply a {@link NamedParallelMode}), with a public
+ * no-argument constructor, listed in its own jar's file of that name, as a backend is.
  *
  * <p>Whatever the arrangement, the result must train as the one-device network does and see its
  * parameters as whole tensors by name, so that checkpoints move between arrangements.
  */
-public interface ParallelMode {
+public interface ParallelMode extends Arrangement {
   /** The name in config and on the command line. */
   String name();
 
@@ -26,23 +26,6 @@ public interface ParallelMode {
    * over the devices: the command line then refuses such a batch before building anything.
    */
   boolean splitsBatch();
-
-  /**
-   * The network over two or more devices; it owns everything it builds.
-   *
-   * @param batch the rows of one step
-   * @param batchOffset where those rows start in a larger batch (one rank of a data-parallel job
-   *     across processes), whose dropout masks they must use
-   * @param observer told when each piece of device work runs ({@link StageObserver#NONE} for none)
-   */
-  TrainableNetwork arrange(
-      NetworkSpec spec,
-      Backend backend,
-      List<Device> devices,
-      int batch,
-      int batchOffset,
-      long seed,
-      StageObserver observer);
 
   /**
    * The network arranged over {@code devices}: on one device, the plain network whatever the mode.

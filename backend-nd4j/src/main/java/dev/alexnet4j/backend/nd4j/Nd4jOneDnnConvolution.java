@@ -6,6 +6,7 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_DST;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DIFF_WEIGHTS;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_DST;
+import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SCRATCHPAD;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WEIGHTS;
 
@@ -22,9 +23,11 @@ import org.bytedeco.dnnl.convolution_backward_data;
 import org.bytedeco.dnnl.convolution_backward_weights;
 import org.bytedeco.dnnl.convolution_forward;
 import org.bytedeco.dnnl.engine;
+import org.bytedeco.dnnl.global.dnnl;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.bytedeco.dnnl.memory;
+import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.stream;
 import org.bytedeco.javacpp.Pointer;
@@ -145,6 +148,10 @@ final class Nd4jOneDnnConvolution implements ConvolutionPlan, Nd4jPlan {
     this.biasGradScratch = Nd4jOps.create(biasShape);
     try {
       this.stream = keep(new stream(engine));
+      // Each primitive gets a scratchpad of its own: oneDNN's default shares one among all
+      // primitives, which two devices' threads running plans at once corrupt (im2col crashed).
+      primitive_attr attr = keep(new primitive_attr());
+      attr.set_scratchpad_mode(dnnl.scratchpad_mode.user);
 
       long[] srcDims = Nd4jTensor.longDims(input);
       long[] dstDims = Nd4jTensor.longDims(outputShape);
@@ -188,6 +195,7 @@ final class Nd4jOneDnnConvolution implements ConvolutionPlan, Nd4jPlan {
                           strides,
                           padding,
                           padding)),
+                  attr,
                   engine));
       this.forward = keep(new convolution_forward(forwardPd));
       this.src = in(srcPlain, keep(forwardPd.src_desc()));
@@ -199,6 +207,7 @@ final class Nd4jOneDnnConvolution implements ConvolutionPlan, Nd4jPlan {
       forwardArgs.put(DNNL_ARG_WEIGHTS, weights.inner);
       forwardArgs.put(DNNL_ARG_BIAS, bias);
       forwardArgs.put(DNNL_ARG_DST, dst.inner);
+      scratchpad(forwardArgs, forwardPd.scratchpad_desc());
 
       convolution_backward_weights.primitive_desc weightsPd =
           keep(
@@ -213,6 +222,7 @@ final class Nd4jOneDnnConvolution implements ConvolutionPlan, Nd4jPlan {
                           strides,
                           padding,
                           padding)),
+                  attr,
                   engine,
                   forwardPd));
       this.backwardWeights = keep(new convolution_backward_weights(weightsPd));
@@ -225,6 +235,7 @@ final class Nd4jOneDnnConvolution implements ConvolutionPlan, Nd4jPlan {
       backwardWeightsArgs.put(DNNL_ARG_DIFF_DST, weightsDiffDst.inner);
       backwardWeightsArgs.put(DNNL_ARG_DIFF_WEIGHTS, diffWeights.inner);
       backwardWeightsArgs.put(DNNL_ARG_DIFF_BIAS, diffBias);
+      scratchpad(backwardWeightsArgs, weightsPd.scratchpad_desc());
 
       if (inputGradient) {
         convolution_backward_data.primitive_desc dataPd =
@@ -239,6 +250,7 @@ final class Nd4jOneDnnConvolution implements ConvolutionPlan, Nd4jPlan {
                             strides,
                             padding,
                             padding)),
+                    attr,
                     engine,
                     forwardPd));
         this.backwardData = keep(new convolution_backward_data(dataPd));
@@ -249,6 +261,7 @@ final class Nd4jOneDnnConvolution implements ConvolutionPlan, Nd4jPlan {
         backwardDataArgs.put(DNNL_ARG_WEIGHTS, dataWeights.inner);
         backwardDataArgs.put(DNNL_ARG_DIFF_DST, dataDiffDst.inner);
         backwardDataArgs.put(DNNL_ARG_DIFF_SRC, diffSrc.inner);
+        scratchpad(backwardDataArgs, dataPd.scratchpad_desc());
         diffSrc.plain.set_data_handle(Nd4jOneDnn.pointer(inputGrad, where, "input gradient"));
         LOG.debug(
             "{}: forward {}, backward weights {}, backward data {}; operands: {}",
@@ -450,6 +463,14 @@ final class Nd4jOneDnnConvolution implements ConvolutionPlan, Nd4jPlan {
   @Override
   public String toString() {
     return where;
+  }
+
+  /** The primitive's own scratchpad, made once, among its arguments (none if it needs none). */
+  private void scratchpad(IntMemoryMap args, memory.desc wanted) {
+    memory.desc desc = keep(wanted);
+    if (desc.get_size() > 0) {
+      args.put(DNNL_ARG_SCRATCHPAD, keep(new memory(desc, engine)));
+    }
   }
 
   /** An operand read by its primitive: reordered from the caller's layout if needed. */

@@ -41,8 +41,8 @@ public final class ResultsMarkdown {
     s.append(
         String.format(
             Locale.ROOT,
-            "Set-up: %d of %d training images and %d of %d validation images (fixed, evenly spread;"
-                + " %d classes) from `%s`; %d epoch%s per run; %d seed%s (alexnet4j.seed %s), the"
+            "Set-up: %,d of %,d training images and %,d of %,d validation images (fixed, evenly"
+                + " spread; %d classes) from `%s`; %d epoch%s per run; %d seed%s (alexnet4j.seed %s), the"
                 + " same for both arms; backend %s; started %s, %s in all.%n%n",
             r.data().trainImages(),
             r.data().trainTotal(),
@@ -86,7 +86,7 @@ public final class ResultsMarkdown {
       s.append(
           "28x28 greyscale garments centred on a plain background, 10 classes, 60,000 training"
               + " images (here "
-              + r.data().trainImages()
+              + String.format(Locale.ROOT, "%,d", r.data().trainImages())
               + ", for "
               + r.epochs()
               + " epoch"

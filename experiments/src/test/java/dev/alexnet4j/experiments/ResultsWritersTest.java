@@ -159,6 +159,7 @@ class ResultsWritersTest {
     assertTrue(rows.get(2).contains("| -1.00 pp | 0.20 pp |"), rows.get(2));
     assertTrue(rows.get(2).endsWith("| not judged |"), rows.get(2));
     assertTrue(md.contains("**Verdict: agree**"), md);
+    assertTrue(md.contains("1,000 of 60,000 training images and 200 of 10,000 validation"), md);
     assertTrue(md.contains("Fashion-MNIST vs ImageNet: 28x28 greyscale"), md);
     assertTrue(md.contains(Experiments.DROPOUT.datasetNote()), md);
     assertTrue(md.contains("verdict is judged on top-1"), md);
@@ -257,6 +258,15 @@ class ResultsWritersTest {
     assertEquals(600, image.getHeight());
     // per run: the training curve, validation and training-set errors
     assertEquals(2 * 2 * 3, ErrorChart.chart(r).getSeriesMap().size());
+    // curves and validation lines are solid, the training-set lines dashed
+    ErrorChart.chart(r)
+        .getSeriesMap()
+        .forEach(
+            (name, series) ->
+                assertEquals(
+                    name.endsWith("training set"),
+                    series.getLineStyle().getDashArray() != null,
+                    name));
     ExperimentResult figure1 = result(Experiments.RELU_VS_TANH, 2, 2);
     // per run the training curve only, and the target line
     assertEquals(2 * 2 + 1, ErrorChart.chart(figure1).getSeriesMap().size());

@@ -24,12 +24,8 @@ final class Nd4jConvolution implements ConvolutionPlan, Nd4jPlan {
   private static final int WEIGHTS_OIYX = 1;
   private static final int EXPLICIT_PADDING = 0;
 
-  private final Device device;
+  private final Nd4jConvolutionOperands operands;
   private final ConvolutionGeometry geometry;
-  private final Shape inputShape;
-  private final Shape outputShape;
-  private final Shape weightShape;
-  private final Shape biasShape;
   private final boolean inputGradient;
   private final String where;
   // One op context per input count: a context keeps the inputs bound last, so one that ran with a
@@ -74,27 +70,11 @@ final class Nd4jConvolution implements ConvolutionPlan, Nd4jPlan {
   private OpenPlans openPlans;
 
   Nd4jConvolution(Device device, Shape input, ConvolutionGeometry geometry, boolean inputGradient) {
-    this.device = device;
+    this.operands = new Nd4jConvolutionOperands("nd4j", device, input, geometry);
     this.geometry = geometry;
-    this.inputShape = input;
-    this.outputShape = geometry.outputShape(input);
-    this.weightShape = geometry.weightShape();
-    this.biasShape = Shape.of(geometry.outChannels());
     this.inputGradient = inputGradient;
     this.groups = geometry.groups();
-    this.where =
-        "nd4j convolution "
-            + input
-            + " -> "
-            + outputShape
-            + " (kernel "
-            + geometry.kernelHeight()
-            + "x"
-            + geometry.kernelWidth()
-            + ", groups "
-            + groups
-            + ") on "
-            + device;
+    this.where = operands.where;
     long[] iArgs =
         new long[] {
           geometry.kernelHeight(),
@@ -113,11 +93,11 @@ final class Nd4jConvolution implements ConvolutionPlan, Nd4jPlan {
     this.forwardWithoutBias = Nd4jOpCall.of("conv2d", where, iArgs);
     this.backwardWithBias = Nd4jOpCall.of("conv2d_bp", where, iArgs);
     this.backwardWithoutBias = Nd4jOpCall.of("conv2d_bp", where, iArgs);
-    this.output = Nd4jOps.create(outputShape);
-    this.outputTensor = Nd4jTensor.borrowing(output, outputShape, device);
+    this.output = Nd4jOps.create(operands.output);
+    this.outputTensor = Nd4jTensor.borrowing(output, operands.output, device);
     this.inputGrad = Nd4jOps.create(input);
     this.inputGradTensor = Nd4jTensor.borrowing(inputGrad, input, device);
-    this.zeroBias = Nd4jOps.create(biasShape);
+    this.zeroBias = Nd4jOps.create(operands.bias);
     this.outputSlices = Nd4jSlices.slice(output, 1, groups);
     this.inputGradSlices = Nd4jSlices.slice(inputGrad, 1, groups);
     this.zeroBiasSlices = Nd4jSlices.slice(zeroBias, 0, groups);
@@ -131,16 +111,15 @@ final class Nd4jConvolution implements ConvolutionPlan, Nd4jPlan {
 
   @Override
   public Shape outputShape() {
-    return outputShape;
+    return operands.output;
   }
 
   @Override
   public Tensor forward(Tensor input, Tensor weight, Tensor bias) {
     checkOpen();
-    INDArray x = Nd4jOps.array(input, device, inputShape, where + " forward", "input");
-    INDArray w = Nd4jOps.array(weight, device, weightShape, where + " forward", "weight");
-    INDArray b =
-        bias == null ? null : Nd4jOps.array(bias, device, biasShape, where + " forward", "bias");
+    INDArray x = operands.input(input);
+    INDArray w = operands.weight(weight);
+    INDArray b = operands.bias(bias, null);
     if (groups == 1) {
       if (b == null) {
         forwardWithoutBias.exec(new INDArray[] {x, w}, new INDArray[] {output});
@@ -172,14 +151,9 @@ final class Nd4jConvolution implements ConvolutionPlan, Nd4jPlan {
     if (lastInput == null) {
       throw new IllegalStateException(where + ": backward called before any forward");
     }
-    INDArray dy =
-        Nd4jOps.array(outputGradient, device, outputShape, where + " backward", "output gradient");
-    INDArray dw =
-        Nd4jOps.array(weightGradient, device, weightShape, where + " backward", "weight gradient");
-    INDArray db =
-        biasGradient == null
-            ? null
-            : Nd4jOps.array(biasGradient, device, biasShape, where + " backward", "bias gradient");
+    INDArray dy = operands.outputGradient(outputGradient);
+    INDArray dw = operands.weightGradient(weightGradient);
+    INDArray db = operands.biasGradient(biasGradient, null);
     // The bias input only tells conv2d_bp to produce a bias gradient; its values do not matter.
     INDArray b = db == null ? null : lastBias == null ? zeroBias : lastBias;
     if (groups == 1) {

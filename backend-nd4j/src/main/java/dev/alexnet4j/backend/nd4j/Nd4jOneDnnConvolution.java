@@ -63,11 +63,7 @@ import org.slf4j.LoggerFactory;
 final class Nd4jOneDnnConvolution implements ConvolutionPlan, Nd4jPlan {
   private static final Logger LOG = LoggerFactory.getLogger(Nd4jOneDnnConvolution.class);
 
-  private final Device device;
-  private final Shape inputShape;
-  private final Shape outputShape;
-  private final Shape weightShape;
-  private final Shape biasShape;
+  private final Nd4jConvolutionOperands operands;
   private final boolean inputGradient;
   private final String where;
 
@@ -120,32 +116,16 @@ final class Nd4jOneDnnConvolution implements ConvolutionPlan, Nd4jPlan {
 
   Nd4jOneDnnConvolution(
       Device device, Shape input, ConvolutionGeometry geometry, boolean inputGradient) {
-    this.device = device;
-    this.inputShape = input;
-    this.outputShape = geometry.outputShape(input);
-    this.weightShape = geometry.weightShape();
-    this.biasShape = Shape.of(geometry.outChannels());
+    this.operands = new Nd4jConvolutionOperands("onednn", device, input, geometry);
     this.inputGradient = inputGradient;
-    this.where =
-        "onednn convolution "
-            + input
-            + " -> "
-            + outputShape
-            + " (kernel "
-            + geometry.kernelHeight()
-            + "x"
-            + geometry.kernelWidth()
-            + ", groups "
-            + geometry.groups()
-            + ") on "
-            + device;
+    this.where = operands.where;
     this.engine = Nd4jOneDnn.engine();
-    this.output = Nd4jOps.create(outputShape);
-    this.outputTensor = Nd4jTensor.borrowing(output, outputShape, device);
+    this.output = Nd4jOps.create(operands.output);
+    this.outputTensor = Nd4jTensor.borrowing(output, operands.output, device);
     this.inputGrad = inputGradient ? Nd4jOps.create(input) : null;
     this.inputGradTensor = inputGradient ? Nd4jTensor.borrowing(inputGrad, input, device) : null;
-    this.zeroBias = Nd4jOps.create(biasShape);
-    this.biasGradScratch = Nd4jOps.create(biasShape);
+    this.zeroBias = Nd4jOps.create(operands.bias);
+    this.biasGradScratch = Nd4jOps.create(operands.bias);
     try {
       this.stream = keep(new stream(engine));
       // Each primitive gets a scratchpad of its own: oneDNN's default shares one among all
@@ -154,11 +134,11 @@ final class Nd4jOneDnnConvolution implements ConvolutionPlan, Nd4jPlan {
       attr.set_scratchpad_mode(dnnl.scratchpad_mode.user);
 
       long[] srcDims = Nd4jTensor.longDims(input);
-      long[] dstDims = Nd4jTensor.longDims(outputShape);
+      long[] dstDims = Nd4jTensor.longDims(operands.output);
       int groups = geometry.groups();
       long[] weightDims =
           groups == 1
-              ? Nd4jTensor.longDims(weightShape)
+              ? Nd4jTensor.longDims(operands.weight)
               : new long[] {
                 groups,
                 geometry.outChannels() / groups,
@@ -294,18 +274,15 @@ final class Nd4jOneDnnConvolution implements ConvolutionPlan, Nd4jPlan {
 
   @Override
   public Shape outputShape() {
-    return outputShape;
+    return operands.output;
   }
 
   @Override
   public Tensor forward(Tensor input, Tensor weight, Tensor bias) {
     checkOpen();
-    INDArray x = Nd4jOps.array(input, device, inputShape, where + " forward", "input");
-    INDArray w = Nd4jOps.array(weight, device, weightShape, where + " forward", "weight");
-    INDArray b =
-        bias == null
-            ? zeroBias
-            : Nd4jOps.array(bias, device, biasShape, where + " forward", "bias");
+    INDArray x = operands.input(input);
+    INDArray w = operands.weight(weight);
+    INDArray b = operands.bias(bias, zeroBias);
     srcBinding.bind(src.plain, x, "input");
     weightBinding.bind(weights.plain, w, "weight");
     biasBinding.bind(this.bias, b, "bias");
@@ -329,14 +306,9 @@ final class Nd4jOneDnnConvolution implements ConvolutionPlan, Nd4jPlan {
     if (lastInput == null) {
       throw new IllegalStateException(where + ": backward called before any forward");
     }
-    INDArray dy =
-        Nd4jOps.array(outputGradient, device, outputShape, where + " backward", "output gradient");
-    INDArray dw =
-        Nd4jOps.array(weightGradient, device, weightShape, where + " backward", "weight gradient");
-    INDArray db =
-        biasGradient == null
-            ? biasGradScratch
-            : Nd4jOps.array(biasGradient, device, biasShape, where + " backward", "bias gradient");
+    INDArray dy = operands.outputGradient(outputGradient);
+    INDArray dw = operands.weightGradient(weightGradient);
+    INDArray db = operands.biasGradient(biasGradient, biasGradScratch);
     // The forward's operands still hold the last forward's input and weights (the SPI's contract:
     // they do not change before backward); operands reused from the forward need nothing here.
     srcBinding.bind(src.plain, lastInput, "input");
